@@ -1,0 +1,81 @@
+# Convenant: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1-12)
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.PHONY: install run serve demo test test-core bench lint worker beat lock vendor messages check-deploy clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Serve the platform with demo data at http://127.0.0.1:8000 (SQLite, eager Celery).
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo
+
+## Install what is needed and run every test (browser tests included).
+test: install
+	$(MANAGE) createcachetable
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The pure core: scoring, aggregation and governance rules, without a database.
+test-core: install
+	$(PY) -m pytest -m "not e2e" tests/core $(PYTEST_ARGS)
+
+## Benchmarks: print figures, assert nothing about time.
+bench: install
+	$(PY) -m pytest tests/benchmarks -m bench -s -p no:randomly $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+## With REDIS_URL (and DATABASE_URL) set: a Celery worker and the one beat scheduler.
+worker: install
+	$(VENV)/bin/celery -A convenant worker --loglevel=info --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A convenant beat --loglevel=info
+
+check-deploy: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	DJANGO_ALLOWED_HOSTS=convenant.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+## Resolve requirements*.in into the lock files every machine installs.
+lock:
+	rm -rf /tmp/convenant-lock && $(PYTHON) -m venv /tmp/convenant-lock
+	/tmp/convenant-lock/bin/pip install --quiet -r requirements.in
+	/tmp/convenant-lock/bin/pip freeze > requirements.lock
+	/tmp/convenant-lock/bin/pip install --quiet -r requirements-dev.in
+	/tmp/convenant-lock/bin/pip freeze > requirements-dev.lock
+
+## Refresh the front-end assets in static/vendor from the npm registry (package.json).
+vendor:
+	npm install --no-audit --no-fund
+	cp node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht/component-library.css
+	cp node_modules/@utrecht/component-library-css/dist/html.css static/vendor/utrecht/html.css
+	cp node_modules/@utrecht/design-tokens/dist/theme.css static/vendor/utrecht/theme.css
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+
+## Collect the Dutch translations after changing texts, then compile them.
+messages: install
+	$(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
+	$(MANAGE) compilemessages -l nl --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from governance import permissions
+from governance import selectors as governance_selectors
+from governance.permissions import Role
+
+from . import selectors, services
+from .access import PermissionRequiredMixin
+from .forms import AgreementForm, AgreementYearForm, add_service_errors
+
+AUDIT_PAGE_SIZE = 100
+
+
+class DashboardView(PermissionRequiredMixin, View):
+    """Each person lands here; the sections shown follow their roles."""
+
+    def get(self, request):
+        user = request.user
+        roles = permissions.user_roles(user)
+        agreement = selectors.agreement_current()
+        context = {
+            "roles": roles,
+            "agreement": agreement,
+            "current_year": (
+                selectors.agreement_year_on(agreement=agreement) if agreement else None
+            ),
+            "organisation": user.organisation,
+        }
+        if Role.SECRETARIAT in roles:
+            context["counts"] = governance_selectors.organisation_counts()
+        if roles & {Role.KERNGROEP, Role.CHAIR, Role.SECRETARIAT}:
+            context["seats"] = list(governance_selectors.kerngroep_seats_current())
+        if user.organisation and permissions.can_view_contributions(
+            user, user.organisation
+        ):
+            context["contributions"] = list(
+                governance_selectors.organisation_contributions(
+                    organisation=user.organisation
+                )
+            )
+        return render(request, "convenant/dashboard.html", context)
+
+
+class AgreementCalendarView(PermissionRequiredMixin, View):
+    """The term and the agreement years: every signed-in person may read them."""
+
+    def get(self, request):
+        agreement = selectors.agreement_current()
+        if agreement is None:
+            raise Http404
+        return render(
+            request,
+            "convenant/calendar.html",
+            {
+                "agreement": agreement,
+                "years": selectors.agreement_years(agreement=agreement),
+                "current_year": selectors.agreement_year_on(agreement=agreement),
+                "can_manage": permissions.can_manage_calendar(request.user),
+            },
+        )
+
+
+class AgreementUpdateView(PermissionRequiredMixin, View):
+    def has_permission(self) -> bool:
+        return permissions.can_manage_calendar(self.request.user)
+
+    def get_agreement(self):
+        agreement = selectors.agreement_current()
+        if agreement is None:
+            raise Http404
+        return agreement
+
+    def get(self, request):
+        agreement = self.get_agreement()
+        return render(
+            request,
+            "convenant/agreement_form.html",
+            {"form": AgreementForm(instance=agreement), "agreement": agreement},
+        )
+
+    def post(self, request):
+        agreement = self.get_agreement()
+        form = AgreementForm(request.POST, instance=agreement)
+        if form.is_valid():
+            try:
+                services.agreement_update(
+                    agreement=agreement,
+                    actor=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The agreement was saved."))
+                return redirect("convenant:calendar")
+        return render(
+            request,
+            "convenant/agreement_form.html",
+            {"form": form, "agreement": agreement},
+        )
+
+
+class AgreementYearUpdateView(PermissionRequiredMixin, View):
+    def has_permission(self) -> bool:
+        return permissions.can_manage_calendar(self.request.user)
+
+    def get_year(self, pk: int):
+        agreement = selectors.agreement_current()
+        if agreement is None:
+            raise Http404
+        return get_object_or_404(selectors.agreement_years(agreement=agreement), pk=pk)
+
+    def get(self, request, pk: int):
+        year = self.get_year(pk)
+        return render(
+            request,
+            "convenant/agreement_year_form.html",
+            {"form": AgreementYearForm(instance=year), "year": year},
+        )
+
+    def post(self, request, pk: int):
+        year = self.get_year(pk)
+        form = AgreementYearForm(request.POST, instance=year)
+        if form.is_valid():
+            try:
+                services.agreement_year_update(
+                    agreement_year=year,
+                    actor=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The year was saved."))
+                return redirect("convenant:calendar")
+        year.refresh_from_db()
+        return render(
+            request, "convenant/agreement_year_form.html", {"form": form, "year": year}
+        )
+
+
+class AuditLogView(PermissionRequiredMixin, View):
+    def has_permission(self) -> bool:
+        return permissions.can_view_audit_log(self.request.user)
+
+    def get(self, request):
+        organisation = request.GET.get("organisation", "")
+        filters = selectors.AuditFilters(
+            action=request.GET.get("action", "").strip(),
+            actor=request.GET.get("actor", "").strip(),
+            organisation=int(organisation) if organisation.isdigit() else None,
+        )
+        entries = selectors.audit_entry_list(filters=filters)
+        page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "convenant/audit_log.html",
+            {"page": page, "filters": filters, "query": query.urlencode()},
+        )
+
+
+def health(request):
+    """For the load balancer and docker-compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
