@@ -50,6 +50,7 @@ urlpatterns = [
     ),
 ]
 
+# Import and export of organisations (views/imports.py)
 urlpatterns += [
     path(
         "organisations/import/",
@@ -61,5 +62,9 @@ urlpatterns += [
         views.OrganisationExportView.as_view(),
         name="organisation_export",
     ),
+]
+
+# Finance (views/finance.py)
+urlpatterns += [
     path("finance/", views.FinanceView.as_view(), name="finance"),
 ]

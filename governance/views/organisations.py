@@ -14,15 +14,15 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.forms import add_service_errors
 
-from . import notifications, permissions, selectors, services
-from .forms import (
+from .. import notifications, permissions, selectors, services
+from ..forms import (
     AcceptInvitationForm,
     InvitationForm,
     OrganisationFilterForm,
     OrganisationForm,
     StatusChangeForm,
 )
-from .models import ALLOWED_STATUS_CHANGES, Invitation, OrganisationStatus
+from ..models import ALLOWED_STATUS_CHANGES, Invitation, OrganisationStatus
 
 PAGE_SIZE = 50
 
@@ -315,18 +315,3 @@ class InvitationAcceptView(View):
         return render(
             request, self.template_name, {"form": form, "invitation": self.invitation}
         )
-
-
-class OrganisationImportView(PermissionRequiredMixin, View):
-    def get(self, request):
-        raise Http404
-
-
-class OrganisationExportView(PermissionRequiredMixin, View):
-    def get(self, request):
-        raise Http404
-
-
-class FinanceView(PermissionRequiredMixin, View):
-    def get(self, request):
-        raise Http404
