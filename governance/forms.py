@@ -11,7 +11,6 @@ from .models import (
     Invitation,
     Organisation,
     OrganisationKind,
-    OrganisationRole,
     OrganisationStatus,
     Participation,
 )
@@ -81,10 +80,6 @@ class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "first_name", "last_name", "role"]
-
-    def __init__(self, *args, allow_role: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].initial = OrganisationRole.MEMBER
 
     def _post_clean(self) -> None:
         pass
