@@ -27,14 +27,23 @@ ROLES = (
 )
 
 
+_DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences"})
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_eager_celery():
+def _isolated_cache_and_eager_celery(request):
     """Rate-limit counters and cached values never leak between tests, and tasks run in
-    the test's own process unless a test starts a real worker."""
-    cache.clear()
+    the test's own process unless a test starts a real worker. Pure-core tests have no
+    database, so the (database) cache is left alone for them."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        _DB_FIXTURES & set(request.fixturenames)
+    )
     celery_app.conf.task_always_eager = True
+    if uses_db:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_db:
+        cache.clear()
 
 
 @pytest.fixture
