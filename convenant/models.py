@@ -169,6 +169,8 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise PermissionError("The audit log is append-only.")
+        # Always an INSERT: a new object given an existing id must not overwrite that row.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

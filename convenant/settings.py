@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.expire_invitations",
         "schedule": 60 * 60,
     },
+    "close-improvement-windows": {
+        "task": "monitoring.close_improvement_windows",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------
@@ -210,6 +214,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Confidential uploads (evidence, plans, location lists): never under MEDIA_URL, served
+# only by views that check who asks.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,1 @@
+"""Forms of the monitoring tool, one module per area."""

@@ -1,0 +1,1 @@
+"""Reads of the monitoring tool, scoped to the person asking, one module per area."""

@@ -1,0 +1,1 @@
+"""Views of the monitoring tool, one module per area."""
