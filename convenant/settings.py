@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.expire_invitations",
         "schedule": 60 * 60,
     },
+    "clean-import-files": {
+        "task": "governance.clean_import_files",
+        "schedule": 6 * 60 * 60,
+    },
     "close-improvement-windows": {
         "task": "monitoring.close_improvement_windows",
         "schedule": 60 * 60,
@@ -221,6 +225,11 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded spreadsheets waiting for confirmation: private, never under MEDIA_URL.
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "imports", "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -15,7 +15,14 @@ from .models import (
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "kvk_number", "participation", "status", "signed_on")
+    list_display = (
+        "name",
+        "kind",
+        "kvk_number",
+        "participation",
+        "status",
+        "signed_on",
+    )
     list_filter = ("kind", "status", "participation")
     search_fields = ("name", "kvk_number")
 
@@ -51,7 +58,12 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(KerngroepSeat)
 class KerngroepSeatAdmin(admin.ModelAdmin):
-    list_display = ("constituency", "organisation", "regular_representative", "starts_on")
+    list_display = (
+        "constituency",
+        "organisation",
+        "regular_representative",
+        "starts_on",
+    )
 
 
 admin.site.register(ChairTerm)

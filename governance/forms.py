@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from convenant.forms import DateInput
+from convenant.models import AgreementYear
 
 from .models import (
     ContributionStatus,
@@ -132,5 +137,96 @@ class ImportForm(forms.Form):
 
 
 class ContributionStatusForm(forms.Form):
+    """The status of one contribution, from its row on the finance page."""
+
     status = forms.ChoiceField(label=_("Status"), choices=ContributionStatus.choices)
-    on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Of the invoice or the payment; today when empty."),
+    )
+
+
+# --- Finance -----------------------------------------------------------------------------
+
+
+class FinanceYearForm(forms.Form):
+    """Which agreement year the finance page shows, by its number."""
+
+    year = forms.TypedChoiceField(
+        label=_("Agreement year"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+
+    def __init__(
+        self, *args: Any, years: Sequence[AgreementYear], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [
+            (
+                year.number,
+                _("%(year)s (%(start)s to %(end)s)")
+                % {
+                    "year": year,
+                    "start": date_format(year.starts_on),
+                    "end": date_format(year.ends_on),
+                },
+            )
+            for year in years
+        ]
+
+
+class FteBandForm(forms.Form):
+    """One row of the bands table. It only parses; whether the rows fit together is
+    decided by services.fte_bands_replace."""
+
+    min_fte = forms.IntegerField(
+        label=_("From FTE"),
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox"}),
+    )
+    max_fte = forms.IntegerField(
+        label=_("Up to and including FTE"),
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox"}),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount a year (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.01"}),
+    )
+
+
+class BaseFteBandFormSet(forms.BaseFormSet):
+    def initial_form_count(self) -> int:
+        # Once posted, every row counts as an extra row: one left entirely empty (an
+        # added row not filled in, or a band whose values were all cleared) is skipped
+        # rather than reported as missing values.
+        if self.is_bound:
+            return 0
+        return super().initial_form_count()
+
+    def band_rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """The rows to keep, as (row number shown on the page, cleaned data); call after
+        is_valid()."""
+        return [
+            (number, form.cleaned_data)
+            for number, form in enumerate(self.forms, start=1)
+            if form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+# Typed as the base class, so that callers see band_rows().
+FteBandFormSet = cast(
+    type[BaseFteBandFormSet],
+    forms.formset_factory(
+        FteBandForm,
+        formset=BaseFteBandFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=100,
+        validate_max=True,
+    ),
+)

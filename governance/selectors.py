@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from convenant.models import AgreementYear
+from convenant.models import Agreement, AgreementYear
 
 from . import permissions
 from .models import (
     Contribution,
     ContributionStatus,
+    FteBand,
     Invitation,
     KerngroepSeat,
     Organisation,
@@ -87,21 +88,48 @@ def kerngroep_seats_current() -> QuerySet[KerngroepSeat]:
 
 @dataclass(frozen=True)
 class FinanceSummary:
-    year: AgreementYear
+    """The finance page of one agreement year: the bands in force, every contribution
+    with its organisation, and the year's totals. Without a year (none set yet) the
+    contributions are empty and the totals zero."""
+
+    agreement: Agreement
+    year: AgreementYear | None
+    bands: list[FteBand]
     contributions: list[Contribution]
     total: Decimal
     invoiced: Decimal
     paid: Decimal
     count_due: int
 
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total - self.paid
 
-def finance_summary(*, agreement_year: AgreementYear) -> FinanceSummary:
+
+def finance_summary(
+    *, agreement: Agreement, agreement_year: AgreementYear | None
+) -> FinanceSummary:
+    """At most three queries, whatever the number of contributions. `invoiced` counts what has
+    been invoiced so far, paid contributions included."""
+    bands = list(agreement.fte_bands.order_by("min_fte"))
+    if agreement_year is None:
+        return FinanceSummary(
+            agreement=agreement,
+            year=None,
+            bands=bands,
+            contributions=[],
+            total=Decimal("0"),
+            invoiced=Decimal("0"),
+            paid=Decimal("0"),
+            count_due=0,
+        )
+    year_contributions = Contribution.objects.filter(agreement_year=agreement_year)
     contributions = list(
-        Contribution.objects.filter(agreement_year=agreement_year)
-        .select_related("organisation")
-        .order_by("organisation__name")
+        year_contributions.select_related("organisation").order_by(
+            "organisation__name", "organisation_id"
+        )
     )
-    totals = Contribution.objects.filter(agreement_year=agreement_year).aggregate(
+    totals = year_contributions.aggregate(
         total=Sum("amount"),
         invoiced=Sum(
             "amount",
@@ -111,7 +139,9 @@ def finance_summary(*, agreement_year: AgreementYear) -> FinanceSummary:
         due=Count("id", filter=Q(status=ContributionStatus.DUE)),
     )
     return FinanceSummary(
+        agreement=agreement,
         year=agreement_year,
+        bands=bands,
         contributions=contributions,
         total=totals["total"] or Decimal("0"),
         invoiced=totals["invoiced"] or Decimal("0"),

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import notifications, services
+from . import imports, notifications, services
 
 
 @shared_task(name="governance.send_invitation")
@@ -11,3 +11,8 @@ def send_invitation(invitation_id: int, token: str) -> None:
 @shared_task(name="governance.expire_invitations")
 def expire_invitations() -> int:
     return services.invitations_expire()
+
+
+@shared_task(name="governance.clean_import_files")
+def clean_import_files() -> int:
+    return imports.import_files_clean()

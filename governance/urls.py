@@ -54,17 +54,43 @@ urlpatterns = [
 urlpatterns += [
     path(
         "organisations/import/",
-        views.OrganisationImportView.as_view(),
+        views.imports.OrganisationImportView.as_view(),
         name="organisation_import",
     ),
     path(
+        "organisations/import/confirm/",
+        views.imports.OrganisationImportConfirmView.as_view(),
+        name="organisation_import_confirm",
+    ),
+    path(
+        "organisations/import/template/",
+        views.imports.OrganisationImportTemplateView.as_view(),
+        name="organisation_import_template",
+    ),
+    path(
         "organisations/export/",
-        views.OrganisationExportView.as_view(),
+        views.imports.OrganisationExportView.as_view(),
         name="organisation_export",
     ),
 ]
 
 # Finance (views/finance.py)
 urlpatterns += [
-    path("finance/", views.FinanceView.as_view(), name="finance"),
+    path("finance/", views.finance.FinanceView.as_view(), name="finance"),
+    path(
+        "finance/contributions/generate/",
+        views.finance.ContributionGenerateView.as_view(),
+        name="contribution_generate",
+    ),
+    path(
+        "finance/contributions/<int:pk>/status/",
+        views.finance.ContributionStatusView.as_view(),
+        name="contribution_status",
+    ),
+    path(
+        "finance/contributions/export/",
+        views.finance.ContributionExportView.as_view(),
+        name="contribution_export",
+    ),
+    path("finance/bands/", views.finance.FteBandsView.as_view(), name="fte_bands"),
 ]
