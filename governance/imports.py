@@ -9,8 +9,8 @@ export imports again unchanged.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
