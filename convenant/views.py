@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -39,8 +41,10 @@ class DashboardView(PermissionRequiredMixin, View):
             context["counts"] = governance_selectors.organisation_counts()
         if roles & {Role.KERNGROEP, Role.CHAIR, Role.SECRETARIAT}:
             context["seats"] = list(governance_selectors.kerngroep_seats_current())
-        if user.organisation and permissions.can_view_contributions(
-            user, user.organisation
+        if (
+            user.organisation
+            and user.organisation.pays_contribution
+            and permissions.can_view_contributions(user, user.organisation)
         ):
             context["contributions"] = list(
                 governance_selectors.organisation_contributions(
@@ -170,6 +174,18 @@ class AuditLogView(PermissionRequiredMixin, View):
             "convenant/audit_log.html",
             {"page": page, "filters": filters, "query": query.urlencode()},
         )
+
+
+def admin_login(request, extra_context=None):
+    """Stands in for the Django admin's own login form, which would check passwords
+    without allauth's rate limits and second factor."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(
+            request.GET.get("next") or reverse("admin:index"), reverse("account_login")
+        )
+    if request.user.is_active and request.user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied
 
 
 def health(request):

@@ -170,6 +170,13 @@ class Organisation(models.Model):
     def is_company(self) -> bool:
         return self.kind == OrganisationKind.COMPANY
 
+    @property
+    def pays_contribution(self) -> bool:
+        """Party companies and supporters pay a yearly contribution (art. 78-82)."""
+        if self.participation == Participation.SUPPORTER:
+            return True
+        return self.is_company and self.participation == Participation.PARTY
+
     def clean(self) -> None:
         if self.kvk_number == "":
             self.kvk_number = None
@@ -349,7 +356,7 @@ class Invitation(models.Model):
     def state(self) -> str:
         if self.accepted_at:
             return str(_("accepted"))
-        if self.revoked_at:
+        if self.revoked_at and self.revoked_at < self.expires_at:
             return str(_("revoked"))
         if self.expires_at <= timezone.now():
             return str(_("expired"))

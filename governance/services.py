@@ -14,7 +14,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,8 @@ from .models import (
     Participation,
     User,
 )
+
+LEFT_STATUSES = frozenset({OrganisationStatus.WITHDRAWN, OrganisationStatus.REMOVED})
 
 ORGANISATION_FIELDS = (
     "name",
@@ -182,17 +184,30 @@ def invitation_create(
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A person with this email address exists.")})
-    if organisation.status in {
-        OrganisationStatus.WITHDRAWN,
-        OrganisationStatus.REMOVED,
-    }:
+    if organisation.status in LEFT_STATUSES:
         raise ValidationError(
             _("This organisation no longer takes part; nobody can be invited to it.")
         )
     now = timezone.now()
-    Invitation.objects.filter(
+    earlier = Invitation.objects.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    )
+    if (
+        not permissions.is_secretariat(actor)
+        and earlier.filter(expires_at__gt=now)
+        .exclude(organisation=organisation)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "email": _(
+                    "This person has an open invitation from another organisation. "
+                    "Ask the secretariat if it should be replaced."
+                )
+            }
+        )
+    replaced = [invitation.pk for invitation in earlier]
+    _close_invitations(earlier, now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,
@@ -211,7 +226,7 @@ def invitation_create(
         obj=invitation,
         organisation=organisation,
         request=request,
-        details={"email": email, "role": role},
+        details={"email": email, "role": role, "replaces": replaced},
     )
     from .tasks import send_invitation
 
@@ -219,17 +234,30 @@ def invitation_create(
     return IssuedInvitation(invitation=invitation, token=token)
 
 
+def _close_invitations(invitations, now) -> None:
+    """Close earlier invitations: an expired one keeps reading "expired" (it is closed at
+    the moment it expired), an open one reads "revoked"."""
+    invitations.filter(expires_at__lte=now).update(revoked_at=F("expires_at"))
+    invitations.filter(expires_at__gt=now).update(revoked_at=now)
+
+
+def _usable(invitation: Invitation | None) -> bool:
+    return (
+        invitation is not None
+        and invitation.is_open
+        and invitation.organisation.status not in LEFT_STATUSES
+    )
+
+
 def invitation_get_open(token: str) -> Invitation | None:
     """The open invitation for a token, or None when it is unknown, used, revoked or
-    expired."""
+    expired, or its organisation no longer takes part."""
     invitation = (
         Invitation.objects.select_related("organisation")
         .filter(token_hash=_hash_token(token))
         .first()
     )
-    if invitation is None or not invitation.is_open:
-        return None
-    return invitation
+    return invitation if _usable(invitation) else None
 
 
 @transaction.atomic
@@ -240,10 +268,11 @@ def invitation_accept(
     invitation; their email address counts as verified, since the link reached it."""
     invitation = (
         Invitation.objects.select_for_update()
+        .select_related("organisation")
         .filter(token_hash=_hash_token(token))
         .first()
     )
-    if invitation is None or not invitation.is_open:
+    if not _usable(invitation):
         raise ValidationError(_("This invitation is no longer valid."))
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(_("A person with this email address exists."))
@@ -301,7 +330,8 @@ def invitations_expire() -> int:
         revoked_at__isnull=True,
         expires_at__lte=timezone.now(),
     )
-    return expired.update(revoked_at=timezone.now())
+    # Closed at the moment they expired, so that they keep reading "expired".
+    return expired.update(revoked_at=F("expires_at"))
 
 
 @transaction.atomic

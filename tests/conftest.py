@@ -27,6 +27,15 @@ ROLES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher_and_english(settings):
+    """The production hasher costs about a second per password: too slow for factories.
+    Pages and mail come in English, the source language of the texts, unless a test asks
+    for Dutch (tests of the translation do)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"
+
+
 _DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences"})
 
 
