@@ -5,6 +5,7 @@ window, the parts that scored insufficient."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from governance.models import OrganisationKind
 from governance.permissions import Role, is_secretariat, user_roles
@@ -52,7 +53,12 @@ def can_fill_in(user, assessment: Assessment) -> bool:
     if not is_own_assessment(user, assessment):
         return False
     if assessment.status == AssessmentStatus.IMPROVING:
-        return True
+        # The window ends on its closing date, even before the task gives the final
+        # judgement.
+        return (
+            assessment.window_closes_on is None
+            or timezone.localdate() <= assessment.window_closes_on
+        )
     return (
         assessment.status in EDITABLE_STATUSES
         and assessment.round.status == RoundStatus.OPEN

@@ -6,3 +6,20 @@ from .services import judgements
 @shared_task(name="monitoring.close_improvement_windows")
 def close_improvement_windows() -> int:
     return judgements.improvement_windows_close()
+
+
+# --- Round invitations and reminders (services/rounds.py) ------------------------------
+
+
+@shared_task(name="monitoring.send_round_invitation")
+def send_round_invitation(assessment_id: int) -> int:
+    from . import notifications
+
+    return notifications.round_invitation_mail(assessment_id=assessment_id)
+
+
+@shared_task(name="monitoring.send_round_reminder")
+def send_round_reminder(assessment_id: int) -> int:
+    from . import notifications
+
+    return notifications.round_reminder_mail(assessment_id=assessment_id)

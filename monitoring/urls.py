@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from . import views  # noqa: F401
 
@@ -7,10 +7,119 @@ app_name = "monitoring"
 urlpatterns: list = []
 
 # Frameworks, rounds and the secretariat's overview (views/secretariat.py)
-urlpatterns += []
+from .views import secretariat  # noqa: E402
+
+urlpatterns += [
+    path(
+        "frameworks/",
+        secretariat.FrameworkListView.as_view(),
+        name="framework_list",
+    ),
+    path(
+        "frameworks/upload/",
+        secretariat.FrameworkUploadView.as_view(),
+        name="framework_upload",
+    ),
+    path(
+        "frameworks/<int:pk>/",
+        secretariat.FrameworkDetailView.as_view(),
+        name="framework_detail",
+    ),
+    path(
+        "frameworks/<int:pk>/download/",
+        secretariat.FrameworkDownloadView.as_view(),
+        name="framework_download",
+    ),
+    path("rounds/", secretariat.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", secretariat.RoundCreateView.as_view(), name="round_create"),
+    path(
+        "rounds/<int:pk>/", secretariat.RoundDetailView.as_view(), name="round_detail"
+    ),
+    path(
+        "rounds/<int:pk>/edit/",
+        secretariat.RoundUpdateView.as_view(),
+        name="round_update",
+    ),
+    path(
+        "rounds/<int:pk>/status/",
+        secretariat.RoundStatusView.as_view(),
+        name="round_status",
+    ),
+    path(
+        "rounds/<int:pk>/invite/",
+        secretariat.RoundInviteView.as_view(),
+        name="round_invite",
+    ),
+    path(
+        "rounds/<int:pk>/remind/",
+        secretariat.RoundRemindView.as_view(),
+        name="round_remind",
+    ),
+    path("overview/", secretariat.OverviewView.as_view(), name="overview"),
+    path("ledger/<int:pk>/", secretariat.LedgerView.as_view(), name="ledger"),
+]
 
 # The company's questionnaire, evidence and results (views/company.py)
-urlpatterns += []
+from .views import company  # noqa: E402
+
+urlpatterns += [
+    path("assessments/", company.AssessmentListView.as_view(), name="assessment_list"),
+    path(
+        "assessments/<int:pk>/profile/",
+        company.AssessmentProfileView.as_view(),
+        name="assessment_profile",
+    ),
+    path(
+        "assessments/<int:pk>/steps/<str:step>/",
+        company.AssessmentStepView.as_view(),
+        name="assessment_step",
+    ),
+    path(
+        "assessments/<int:pk>/answers/<str:code>/",
+        company.AnswerSaveView.as_view(),
+        name="answer_save",
+    ),
+    path(
+        "assessments/<int:pk>/answers/<str:code>/evidence/",
+        company.EvidenceUploadView.as_view(),
+        name="evidence_upload",
+    ),
+    path(
+        "evidence/<int:pk>/",
+        company.EvidenceDownloadView.as_view(),
+        name="evidence_download",
+    ),
+    path(
+        "evidence/<int:pk>/delete/",
+        company.EvidenceDeleteView.as_view(),
+        name="evidence_delete",
+    ),
+    path(
+        "assessments/<int:pk>/review/",
+        company.AssessmentReviewView.as_view(),
+        name="assessment_review",
+    ),
+    path(
+        "assessments/<int:pk>/submit/",
+        company.AssessmentSubmitView.as_view(),
+        name="assessment_submit",
+    ),
+    path(
+        "assessments/<int:pk>/result/",
+        company.AssessmentResultView.as_view(),
+        name="assessment_result",
+    ),
+    path(
+        "assessments/<int:pk>/resubmit/",
+        company.AssessmentResubmitView.as_view(),
+        name="assessment_resubmit",
+    ),
+    path(
+        "assessments/<int:pk>/copy-forward/",
+        company.AssessmentCopyForwardView.as_view(),
+        name="assessment_copy_forward",
+    ),
+]
 
 # Improvement window, talks and review comments (views/followup.py)
 urlpatterns += []
