@@ -20,6 +20,7 @@ from governance.models import (
     Organisation,
     User,
 )
+from monitoring.demo import seed_monitoring
 
 DEMO_PASSWORD = "Convenant-demo-2025"  # noqa: S105 - the demo's published password
 
@@ -420,6 +421,7 @@ class Command(BaseCommand):
         people = self._accounts()
         self._kerngroep(people)
         self._contributions(people["secretariaat@convenant.test"])
+        seed_monitoring(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
