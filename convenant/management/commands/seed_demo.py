@@ -415,13 +415,22 @@ FIELDS = (
 class Command(BaseCommand):
     help = "Load the demo data (idempotent)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--without-monitoring",
+            action="store_true",
+            help="Members, accounts and contributions only (faster, for browser tests "
+            "of sign-in and navigation).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         created = self._organisations()
         people = self._accounts()
         self._kerngroep(people)
         self._contributions(people["secretariaat@convenant.test"])
-        seed_monitoring(secretariat=people["secretariaat@convenant.test"])
+        if not options["without_monitoring"]:
+            seed_monitoring(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
