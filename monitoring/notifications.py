@@ -94,3 +94,132 @@ def round_reminder_mail(*, assessment_id: int) -> int:
         assessment,
         "round_reminder",
     )
+
+
+# --- Improvement talks and review comments (services/followup.py) ---------------------
+
+
+def _followup_link(name: str, pk: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
+
+
+def talk_calendar(talk, *, recipients: list[str], stamp=None) -> str:
+    """The talk as an iCalendar invitation (or cancellation) for `recipients`."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from . import ics
+    from .models import TalkStatus
+
+    cancelled = talk.status == TalkStatus.CANCELLED
+    organisation = talk.assessment.organisation
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = translation.gettext("Improvement talk with %(name)s") % {
+            "name": organisation.name
+        }
+        description = "\n".join(
+            part
+            for part in (
+                translation.gettext("Improvement talk (article 10 of the agreement)."),
+                talk.participants,
+                talk.video_link,
+            )
+            if part
+        )
+    event = ics.CalendarEvent(
+        uid=str(talk.uid),
+        sequence=talk.sequence,
+        start=talk.scheduled_at,
+        end=talk.scheduled_at + dt.timedelta(minutes=talk.duration_minutes),
+        stamp=stamp or timezone.now(),
+        summary=summary,
+        description=description,
+        location=talk.location or talk.video_link,
+        url=talk.video_link,
+        organizer=ics.Person(email=settings.DEFAULT_FROM_EMAIL, name="Secretariaat"),
+        attendees=[ics.Person(email=email) for email in recipients],
+        method="CANCEL" if cancelled else "REQUEST",
+    )
+    return ics.build_calendar(event)
+
+
+def talk_invitation_mail(*, talk_id: int, sequence: int) -> int:
+    """Mail the company's people the talk's invitation, change or cancellation with the
+    .ics attached. Sent once per version (`sequence`) of the talk; an older version
+    than the talk's current one sends nothing."""
+    from .models import ImprovementTalk, TalkStatus
+
+    talk = ImprovementTalk.objects.select_related(
+        "assessment__organisation", "assessment__round"
+    ).get(pk=talk_id)
+    if talk.sequence != sequence:
+        return 0
+    assessment = talk.assessment
+    recipients = _recipients(assessment)
+    key = f"monitoring:talk:{talk.pk}:{sequence}"
+    if not recipients or not cache.add(key, 1, SENT_MARKER_SECONDS):
+        return 0
+    cancelled = talk.status == TalkStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
+    context = {
+        "talk": talk,
+        "cancelled": cancelled,
+        "round": assessment.round,
+        "organisation": assessment.organisation,
+        "link": _followup_link("monitoring:talk_list", assessment.pk),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            "monitoring/followup/email/talk_subject.txt", context
+        ).strip()
+        body = render_to_string("monitoring/followup/email/talk_body.txt", context)
+    calendar = talk_calendar(talk, recipients=recipients)
+    messages = []
+    for email in recipients:
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        message.attach(
+            "invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}"
+        )
+        messages.append(message)
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        cache.delete(key)
+        raise
+
+
+def clarification_request_mail(*, comment_id: int) -> int:
+    """Tell the company's people that the secretariat asks for clarification."""
+    from .models import ReviewComment
+
+    comment = ReviewComment.objects.select_related(
+        "answer__assessment__organisation", "answer__assessment__round"
+    ).get(pk=comment_id)
+    assessment = comment.answer.assessment
+    recipients = _recipients(assessment)
+    key = f"monitoring:clarification:{comment.pk}"
+    if not recipients or not cache.add(key, 1, SENT_MARKER_SECONDS):
+        return 0
+    context = {
+        "comment": comment,
+        "round": assessment.round,
+        "organisation": assessment.organisation,
+        "link": _followup_link("monitoring:clarification_list", assessment.pk),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            "monitoring/followup/email/clarification_subject.txt", context
+        ).strip()
+        body = render_to_string(
+            "monitoring/followup/email/clarification_body.txt", context
+        )
+    messages = [
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        for email in recipients
+    ]
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        cache.delete(key)
+        raise

@@ -23,3 +23,20 @@ def send_round_reminder(assessment_id: int) -> int:
     from . import notifications
 
     return notifications.round_reminder_mail(assessment_id=assessment_id)
+
+
+# --- Improvement talks and review comments (services/followup.py) ---------------------
+
+
+@shared_task(name="monitoring.send_talk_invitation")
+def send_talk_invitation(talk_id: int, sequence: int) -> int:
+    from . import notifications
+
+    return notifications.talk_invitation_mail(talk_id=talk_id, sequence=sequence)
+
+
+@shared_task(name="monitoring.send_clarification_request")
+def send_clarification_request(comment_id: int) -> int:
+    from . import notifications
+
+    return notifications.clarification_request_mail(comment_id=comment_id)

@@ -122,7 +122,62 @@ urlpatterns += [
 ]
 
 # Improvement window, talks and review comments (views/followup.py)
-urlpatterns += []
+from .views import followup  # noqa: E402
+
+urlpatterns += [
+    path("talks/", followup.TalkQueueView.as_view(), name="talk_queue"),
+    path(
+        "assessments/<int:pk>/talks/new/",
+        followup.TalkCreateView.as_view(),
+        name="talk_create",
+    ),
+    path(
+        "assessments/<int:pk>/talks/",
+        followup.TalkListView.as_view(),
+        name="talk_list",
+    ),
+    path("talks/<int:pk>/", followup.TalkDetailView.as_view(), name="talk_detail"),
+    path("talks/<int:pk>/edit/", followup.TalkUpdateView.as_view(), name="talk_update"),
+    path(
+        "talks/<int:pk>/cancel/", followup.TalkCancelView.as_view(), name="talk_cancel"
+    ),
+    path("talks/<int:pk>/notes/", followup.TalkNotesView.as_view(), name="talk_notes"),
+    path(
+        "talks/<int:pk>/actions/",
+        followup.TalkActionAddView.as_view(),
+        name="talk_action_add",
+    ),
+    path(
+        "talk-actions/<int:pk>/",
+        followup.TalkActionUpdateView.as_view(),
+        name="talk_action_update",
+    ),
+    path(
+        "assessments/<int:pk>/secretariat-review/",
+        followup.AssessmentReviewSecretariatView.as_view(),
+        name="assessment_review_secretariat",
+    ),
+    path(
+        "answers/<int:pk>/comments/",
+        followup.CommentAddView.as_view(),
+        name="comment_add",
+    ),
+    path(
+        "comments/<int:pk>/reply/",
+        followup.CommentReplyView.as_view(),
+        name="comment_reply",
+    ),
+    path(
+        "comments/<int:pk>/resolve/",
+        followup.CommentResolveView.as_view(),
+        name="comment_resolve",
+    ),
+    path(
+        "assessments/<int:pk>/clarifications/",
+        followup.ClarificationListView.as_view(),
+        name="clarification_list",
+    ),
+]
 
 # Plans of approach and risk analyses (views/plans.py)
 urlpatterns += []
