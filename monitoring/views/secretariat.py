@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -298,6 +299,9 @@ class RoundInviteView(SecretariatMixin, View):
         return render(request, self.template_name, self.context(round_, form))
 
 
+PROGRESS_PAGE_SIZE = 100
+
+
 class RoundDetailView(SecretariatMixin, View):
     """The progress of a round: every invited company, with counts on top."""
 
@@ -311,12 +315,20 @@ class RoundDetailView(SecretariatMixin, View):
             status = form.cleaned_data["status"]
             signal = form.cleaned_data["signal"]
         progress = selectors.round_progress(round=round_, status=status, signal=signal)
+        # The counts cover every company; the table shows them a page at a time.
+        page = Paginator(progress.rows, PROGRESS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(
             request,
             "monitoring/secretariat/round_detail.html",
             {
                 "round": round_,
                 "progress": progress,
+                "page": page,
+                "query": query.urlencode(),
                 "form": form,
                 "filtered": bool(status or signal),
             },
