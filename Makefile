@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-core bench lint worker beat lock vendor messages check-deploy clean
+.PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy clean
 
 install: $(STAMP)
 
@@ -27,14 +27,18 @@ demo: install
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 
-## Install what is needed and run every test (browser tests included).
+## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not bench" $(PYTEST_ARGS)
+
+## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
+e2e: install
+	$(PY) -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 ## The pure core: scoring, aggregation and governance rules, without a database.
 test-core: install
-	$(PY) -m pytest -m "not e2e" tests/core $(PYTEST_ARGS)
+	$(PY) -m pytest -m core $(PYTEST_ARGS)
 
 ## Benchmarks: print figures, assert nothing about time.
 bench: install

@@ -56,7 +56,8 @@ class TalkQueue:
 
 def talk_queue(*, now: dt.datetime | None = None) -> TalkQueue:
     """Assessments judged orange or red (latest judgement) without a planned or held
-    talk, the longest waiting first; and the planned talks to come. Two queries."""
+    talk, the longest waiting first; and the planned talks, those still to record
+    first. Two queries."""
     now = now or timezone.now()
     active_talk = ImprovementTalk.objects.filter(
         assessment=OuterRef("pk"), status__in=ACTIVE_TALK_STATUSES
@@ -68,7 +69,9 @@ def talk_queue(*, now: dt.datetime | None = None) -> TalkQueue:
         .order_by("submitted_at", "pk")
     )
     planned = list(
-        ImprovementTalk.objects.filter(status=TalkStatus.PLANNED, scheduled_at__gte=now)
+        # Planned talks, including those whose time has passed but whose notes the
+        # secretariat has still to record: none may drop out of sight.
+        ImprovementTalk.objects.filter(status=TalkStatus.PLANNED)
         .select_related("assessment__organisation", "assessment__round")
         .order_by("scheduled_at", "pk")
     )

@@ -251,7 +251,13 @@ def talk_action_update(
 ) -> TalkAction:
     """Follow up an agreed action: a note, and the day it was done (not in the future)."""
     _require_secretariat(actor)
-    action = TalkAction.objects.select_for_update().get(pk=action.pk)
+    action = (
+        TalkAction.objects.select_for_update().select_related("talk").get(pk=action.pk)
+    )
+    if action.talk.status == TalkStatus.CANCELLED:
+        raise ValidationError(
+            _("The talk was cancelled; its actions can no longer change.")
+        )
     if done_on is not None and done_on > timezone.localdate():
         raise ValidationError({"done_on": _("An action cannot be done in the future.")})
     action.done_on = done_on

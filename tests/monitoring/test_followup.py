@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -616,3 +617,38 @@ def test_the_matrix_covers_every_followup_url():
         if getattr(p.callback, "__module__", "") == "monitoring.views.followup"
     }
     assert names == {row[0] for row in MATRIX}
+
+
+def test_a_planned_talk_whose_time_passed_stays_in_the_queue_to_be_recorded(
+    secretariat_user,
+):
+    overdue = talk_for(
+        judged(Signal.RED, name="Nog vastleggen B.V."),
+        scheduled_at=timezone.now() - dt.timedelta(days=2),
+    )
+    coming = talk_for(judged(Signal.ORANGE, name="Straks B.V."))
+
+    queue = (
+        login(secretariat_user).get(reverse("monitoring:talk_queue")).context["queue"]
+    )
+
+    assert queue.planned == [overdue, coming]
+    assert queue.waiting == []
+
+
+def test_the_actions_of_a_cancelled_talk_no_longer_change(secretariat_user):
+    talk = talk_for(judged(Signal.RED), status=TalkStatus.CANCELLED)
+    action = TalkAction.objects.create(
+        talk=talk, description="Beleid laten ondertekenen", due_on=dt.date(2030, 1, 1)
+    )
+
+    with pytest.raises(ValidationError):
+        services.talk_action_update(
+            action=action,
+            done_on=dt.date(2026, 1, 5),
+            follow_up="Gedaan",
+            actor=secretariat_user,
+        )
+
+    action.refresh_from_db()
+    assert (action.done_on, action.follow_up) == (None, "")
