@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# Test processes; the machine has two cores.
+TEST_WORKERS ?= 2
 
 .PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy clean
 
@@ -30,7 +32,7 @@ demo: install
 ## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -m "not bench" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not bench" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install
