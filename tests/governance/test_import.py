@@ -37,7 +37,8 @@ GOOD_ROWS = (
     "Stichting Schoon Metaal,ngo,,NL,,supporter,2025-11-01,no,",
     "Recycling Zuid B.V.,company,01234567,BE,40,party,,yes,",
 )
-FACILITIES = Path("/work/shared/data/facilities.csv")
+# The shared reference data lies beside the repository.
+FACILITIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "facilities.csv"
 ORGANISATION_FIELDS = (
     "name",
     "kind",
