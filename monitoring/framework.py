@@ -42,6 +42,15 @@ _T = TypeVar("_T")
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
+_LANGUAGES_FIRST = ("nl", "en")
+
+
+def _language_order(language: str) -> tuple[int, str]:
+    if language in _LANGUAGES_FIRST:
+        return (_LANGUAGES_FIRST.index(language), "")
+    return (len(_LANGUAGES_FIRST), language)
+
+
 class Text(Mapping[str, str]):
     """A read-only text in several languages; parsed texts always have "nl" and "en".
 
@@ -52,7 +61,12 @@ class Text(Mapping[str, str]):
     __slots__ = ("_by_language",)
 
     def __init__(self, by_language: Mapping[str, str]) -> None:
-        self._by_language = dict(by_language)
+        # A fixed order of languages (Dutch, English, then the rest): a framework read back
+        # from PostgreSQL's jsonb, which reorders keys, exports the same YAML.
+        self._by_language = {
+            language: by_language[language]
+            for language in sorted(by_language, key=_language_order)
+        }
 
     def __getitem__(self, language: str) -> str:
         return self._by_language[language]
