@@ -395,21 +395,6 @@ class TalkAction(models.Model):
         return self.description[:60]
 
 
-class PlanTheme(models.TextChoices):
-    CHILD_LABOUR = "child_labour", _("Child labour")
-    FORCED_LABOUR = "forced_labour", _("Forced labour")
-    HEALTH_SAFETY = "health_safety", _("Health and safety")
-    LIVING_WAGE = "living_wage", _("Living wage and working hours")
-    FREEDOM_OF_ASSOCIATION = "freedom_of_association", _("Freedom of association")
-    DISCRIMINATION_GENDER = "discrimination_gender", _("Discrimination and gender")
-    ENVIRONMENT = "environment", _("Environment and pollution")
-    CLIMATE = "climate", _("Climate")
-    LAND_RIGHTS = "land_rights", _("Land rights and indigenous peoples")
-    CONFLICT_MINERALS = "conflict_minerals", _("Conflict and security")
-    CORRUPTION = "corruption", _("Corruption")
-    OTHER = "other", _("Other")
-
-
 def plan_path(instance: PlanOfApproach, filename: str) -> str:
     return f"plans/{instance.organisation_id}/{uuid.uuid4().hex}"
 
@@ -430,6 +415,7 @@ class PlanOfApproach(models.Model):
     )
     original_name = models.CharField(max_length=255, blank=True)
     report_link = models.URLField(_("or a link to the CSRD/CSDDD report"), blank=True)
+    # A list of RbcTheme values.
     themes = models.JSONField(_("themes"), default=list)
     risks_addressed = models.TextField(_("risks addressed"))
     planned_actions = models.TextField(_("planned actions"))
@@ -451,7 +437,9 @@ class PlanOfApproach(models.Model):
         return f"{self.organisation} · {self.agreement_year}"
 
 
-class RiskTheme(models.TextChoices):
+class RbcTheme(models.TextChoices):
+    """The RBC themes that risk analyses and plans of approach are about."""
+
     CHILD_LABOUR = "child_labour", _("Child labour")
     FORCED_LABOUR = "forced_labour", _("Forced labour")
     HEALTH_SAFETY = "health_safety", _("Health and safety")
@@ -459,6 +447,7 @@ class RiskTheme(models.TextChoices):
     FREEDOM_OF_ASSOCIATION = "freedom_of_association", _("Freedom of association")
     DISCRIMINATION_GENDER = "discrimination_gender", _("Discrimination and gender")
     ENVIRONMENT = "environment", _("Environment and pollution")
+    CLIMATE = "climate", _("Climate")
     LAND_RIGHTS = "land_rights", _("Land rights and indigenous peoples")
     CONFLICT_SECURITY = "conflict_security", _("Conflict and security")
     CORRUPTION = "corruption", _("Corruption")
@@ -481,7 +470,7 @@ class RiskEntry(models.Model):
     agreement_year = models.ForeignKey(
         "convenant.AgreementYear", on_delete=models.PROTECT, related_name="risks"
     )
-    theme = models.CharField(_("theme"), max_length=40, choices=RiskTheme.choices)
+    theme = models.CharField(_("theme"), max_length=40, choices=RbcTheme.choices)
     country = CountryField(_("country"))
     material = models.CharField(_("material"), max_length=40, choices=Material.choices)
     scale = _scale(_("scale"))
