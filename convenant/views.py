@@ -14,6 +14,8 @@ from django.views import View
 from governance import permissions
 from governance import selectors as governance_selectors
 from governance.permissions import Role
+from monitoring import permissions as monitoring_permissions
+from monitoring.selectors import plans as plan_selectors
 
 from . import selectors, services
 from .access import PermissionRequiredMixin
@@ -51,6 +53,11 @@ class DashboardView(PermissionRequiredMixin, View):
                     organisation=user.organisation
                 )
             )
+        if agreement is not None and monitoring_permissions.can_hand_in_plans(user):
+            years = plan_selectors.company_years(
+                organisation=user.organisation, agreement=agreement
+            )
+            context["plan_year"] = years[0] if years else None
         return render(request, "convenant/dashboard.html", context)
 
 

@@ -93,6 +93,184 @@ def seed_monitoring(*, secretariat: User) -> None:
             _answer(assessment, 60, generator, only_step="1")
             continue
         _fill_and_submit(assessment, target, generator)
+    seed_plans(agreement=agreement, companies=companies)
+
+
+# Plans of approach: who handed in for year 1 and when (None: not handed in, so late),
+# and who has handed in for year 2 already.
+PLANS_YEAR_ONE: dict[str, dt.date | None] = {
+    "Hollandse Draadtrekkerij B.V.": dt.date(2026, 9, 18),
+    "Brabant Non-Ferro Recycling B.V.": dt.date(2026, 10, 2),
+    "Twentse Precisiegieterij B.V.": dt.date(2026, 6, 30),
+    "Rijnmond Staalhandel B.V.": dt.date(2026, 11, 4),  # after the year ended: late
+    "Zeeuws Aluminium Profielen B.V.": dt.date(2026, 5, 12),
+    "Veluwse Metaalbewerking B.V.": dt.date(2026, 10, 9),
+    "Noordelijke Koperwalserij B.V.": dt.date(2026, 7, 21),
+    "Limburgse Kabelfabriek B.V.": dt.date(2026, 4, 3),
+    "Delftse Batterijtechniek B.V.": dt.date(2026, 9, 30),
+    "Gelderse Plaatwerk Groep B.V.": dt.date(2026, 10, 14),
+    "Westlandse Zinkerij B.V.": None,
+    "Friese Edelmetaal B.V.": dt.date(2026, 8, 26),
+    "Maasvlakte Metals Trading B.V.": None,
+}
+PLANS_YEAR_TWO = ("Limburgse Kabelfabriek B.V.", "Zeeuws Aluminium Profielen B.V.")
+
+# (theme, country, material, scale, scope, irremediability, likelihood, prioritised,
+#  public explanation, gender note or "")
+DEMO_RISKS = (
+    (
+        "child_labour",
+        "CD",
+        "cobalt",
+        5,
+        4,
+        5,
+        4,
+        True,
+        "Cobalt in our copper alloys may come from artisanal mines in Lualaba and "
+        "Haut-Katanga where children work. We prioritise it: the harm is grave and "
+        "cannot be undone, and our smelters do not yet exclude artisanal ore.",
+        "Girls work at washing and sorting sites; we ask smelters for data per sex.",
+    ),
+    (
+        "health_safety",
+        "ID",
+        "tin",
+        4,
+        3,
+        4,
+        4,
+        True,
+        "Offshore and inland tin mining on Bangka-Belitung has frequent fatal "
+        "accidents. Our solder suppliers buy tin from the island.",
+        "",
+    ),
+    (
+        "environment",
+        "GN",
+        "aluminium",
+        3,
+        4,
+        4,
+        3,
+        False,
+        "Bauxite mining in Boké damages farmland and water. Not prioritised this year: "
+        "our aluminium comes mainly from recycled scrap; we act through the "
+        "aluminium module.",
+        "",
+    ),
+    (
+        "forced_labour",
+        "CN",
+        "graphite",
+        5,
+        3,
+        4,
+        2,
+        False,
+        "Reports of forced labour in graphite processing. We buy little graphite and "
+        "cannot yet trace it; we will map this chain first.",
+        "",
+    ),
+    (
+        "land_rights",
+        "PE",
+        "gold",
+        4,
+        3,
+        5,
+        3,
+        True,
+        "Gold from artisanal mining in Madre de Dios is linked to illegal land use "
+        "and mercury pollution. Our precious-metal supplier sources from Peru.",
+        "Women in mining communities bear most of the health effects of mercury.",
+    ),
+    (
+        "corruption",
+        "ZM",
+        "copper",
+        3,
+        2,
+        2,
+        3,
+        False,
+        "Copper mining licences in Zambia carry a corruption risk. Less severe than "
+        "the risks we prioritised; our refiner has an anti-corruption programme.",
+        "",
+    ),
+)
+
+
+def seed_plans(*, agreement: Agreement, companies: list[Organisation]) -> None:
+    """Plans of approach and risk analyses for the demo companies: most handed in for
+    year 1, one late and two missing; two handed in for year 2 already; risks from a
+    pool of real RBC risks in metal chains."""
+    from .models import PlanOfApproach, RbcTheme, RiskEntry
+
+    if PlanOfApproach.objects.exists():
+        return
+    years = {year.number: year for year in agreement.years.all()}
+    generator = random.Random(2026)  # noqa: S311 - demo data, not security
+    themes = [value for value in RbcTheme.values if value != "other"]
+    for company in companies:
+        officer = _officer(company)
+        handed_in = PLANS_YEAR_ONE.get(company.name)
+        chosen = generator.sample(DEMO_RISKS, k=generator.randint(2, 4))
+        if company.name == "Hollandse Draadtrekkerij B.V.":
+            chosen = list(DEMO_RISKS[:4])
+        for number, when in ((1, handed_in), (2, None)):
+            if number == 2 and company.name in PLANS_YEAR_TWO:
+                when = dt.date(2026, 11, 12)
+            if when is None:
+                continue
+            chosen_themes = sorted(
+                {risk[0] for risk in chosen} | set(generator.sample(themes, k=1)),
+                key=themes.index,
+            )
+            PlanOfApproach.objects.create(
+                organisation=company,
+                agreement_year=years[number],
+                themes=chosen_themes,
+                report_link=f"https://www.{slugify(company.name)}.nl/duurzaamheid",
+                risks_addressed="; ".join(risk[8].split(".")[0] for risk in chosen)
+                + ".",
+                planned_actions=(
+                    "Map tier 2 and 3 suppliers of the prioritised materials; ask "
+                    "smelters for RMAP or equivalent audits; join the relevant risk "
+                    "module; report progress in the next self-assessment."
+                ),
+                submitted_at=dt.datetime.combine(when, dt.time(11, 30), tzinfo=dt.UTC),
+                submitted_by=officer,
+            )
+        for risk in chosen:
+            (
+                theme,
+                country,
+                material,
+                scale,
+                scope,
+                irr,
+                likelihood,
+                prioritised,
+                explanation,
+                gender,
+            ) = risk
+            RiskEntry.objects.create(
+                organisation=company,
+                agreement_year=years[1],
+                theme=theme,
+                country=country,
+                material=material,
+                scale=scale,
+                scope=scope,
+                irremediability=irr,
+                likelihood=likelihood,
+                prioritised=prioritised,
+                explanation=explanation,
+                gender_considered=bool(gender),
+                gender_notes=gender,
+                updated_by=officer,
+            )
 
 
 def _open_round(

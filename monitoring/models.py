@@ -436,6 +436,10 @@ class PlanOfApproach(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} · {self.agreement_year}"
 
+    def theme_labels(self) -> list[str]:
+        labels = dict(RbcTheme.choices)
+        return [str(labels.get(value, value)) for value in self.themes]
+
 
 class RbcTheme(models.TextChoices):
     """The RBC themes that risk analyses and plans of approach are about."""

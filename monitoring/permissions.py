@@ -10,7 +10,14 @@ from django.utils import timezone
 from governance.models import OrganisationKind
 from governance.permissions import Role, is_secretariat, user_roles
 
-from .models import Assessment, AssessmentStatus, RoundStatus, ScoreKind
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    PlanOfApproach,
+    RiskEntry,
+    RoundStatus,
+    ScoreKind,
+)
 
 EDITABLE_STATUSES = frozenset({AssessmentStatus.INVITED, AssessmentStatus.IN_PROGRESS})
 
@@ -93,3 +100,41 @@ def can_change_answer(user, assessment: Assessment, question_code: str) -> bool:
 
 def can_view_evidence(user, assessment: Assessment) -> bool:
     return is_secretariat(user) or is_own_assessment(user, assessment)
+
+
+# --- Plans of approach and risk analyses ----------------------------------------------
+
+
+def is_own_company(user, organisation_id: int | None) -> bool:
+    """A person of this company, which is a company."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and is_company_user(user)
+        and user.organisation is not None
+        and user.organisation.kind == OrganisationKind.COMPANY
+        and user.organisation_id == organisation_id
+    )
+
+
+def can_hand_in_plans(user) -> bool:
+    """Company people hand in their own plan of approach and keep their risk analysis."""
+    return is_own_company(user, getattr(user, "organisation_id", None))
+
+
+def plan_visible_to(user) -> QuerySet[PlanOfApproach]:
+    qs = PlanOfApproach.objects.select_related("organisation", "agreement_year")
+    if is_secretariat(user):
+        return qs
+    if can_hand_in_plans(user):
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def risk_visible_to(user) -> QuerySet[RiskEntry]:
+    qs = RiskEntry.objects.select_related("organisation", "agreement_year")
+    if is_secretariat(user):
+        return qs
+    if can_hand_in_plans(user):
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()

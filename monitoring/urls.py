@@ -180,4 +180,29 @@ urlpatterns += [
 ]
 
 # Plans of approach and risk analyses (views/plans.py)
-urlpatterns += []
+from .views import plans  # noqa: E402
+
+urlpatterns += [
+    path("plans/", plans.PlanYearListView.as_view(), name="plan_list"),
+    path("plans/overview/", plans.PlanOverviewView.as_view(), name="plan_overview"),
+    path("plans/<int:year>/", plans.PlanEditView.as_view(), name="plan_edit"),
+    path("plans/file/<int:pk>/", plans.PlanFileView.as_view(), name="plan_file"),
+    path(
+        "plans/company/<int:pk>/<int:year>/",
+        plans.CompanyPlanView.as_view(),
+        name="company_plan",
+    ),
+    path("plans/<int:year>/risks/", plans.RiskListView.as_view(), name="risk_list"),
+    path(
+        "plans/<int:year>/risks/new/",
+        plans.RiskCreateView.as_view(),
+        name="risk_create",
+    ),
+    path(
+        "plans/<int:year>/risks/copy/",
+        plans.RiskCopyForwardView.as_view(),
+        name="risk_copy_forward",
+    ),
+    path("risks/<int:pk>/edit/", plans.RiskUpdateView.as_view(), name="risk_update"),
+    path("risks/<int:pk>/delete/", plans.RiskDeleteView.as_view(), name="risk_delete"),
+]

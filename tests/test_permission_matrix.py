@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -42,7 +43,9 @@ from monitoring.models import (
     Evidence,
     Framework,
     ImprovementTalk,
+    PlanOfApproach,
     ReviewComment,
+    RiskEntry,
     Round,
     RoundKind,
     RoundStatus,
@@ -653,6 +656,71 @@ MATRIX: tuple[Row, ...] = (
         target="other_comment",
         data="reply",
     ),
+    # --- plans of approach and risk analyses (views/plans.py) ---------------------------
+    # A company's people hand in their own plan and keep their own risk analysis; the
+    # secretariat sees everybody's (read-only); another company's are not there (404).
+    Row("monitoring:plan_list", "GET", only(COMPANY, 200, 403)),
+    Row("monitoring:plan_overview", "GET", secretariat_only()),
+    Row("monitoring:plan_edit", "GET", only(COMPANY, 200, 403), target="plan_year"),
+    Row(
+        "monitoring:plan_edit",
+        "POST",
+        only(COMPANY, Redirect("monitoring:plan_edit", "same"), 403),
+        target="plan_year",
+        data="plan",
+    ),
+    Row("monitoring:plan_file", "GET", company_page(200, 200), target="own_plan"),
+    Row("monitoring:plan_file", "GET", company_page(404, 200), target="other_plan"),
+    *(
+        Row("monitoring:company_plan", "GET", secretariat_only(), target=target)
+        for target in ("own_company_plan", "other_company_plan")
+    ),
+    Row("monitoring:risk_list", "GET", only(COMPANY, 200, 403), target="plan_year"),
+    Row("monitoring:risk_create", "GET", only(COMPANY, 200, 403), target="plan_year"),
+    Row(
+        "monitoring:risk_create",
+        "POST",
+        only(COMPANY, Redirect("monitoring:risk_list", "same"), 403),
+        target="plan_year",
+        data="risk",
+    ),
+    # Year 1 has risks already: nothing is copied, the page says why.
+    Row(
+        "monitoring:risk_copy_forward",
+        "POST",
+        only(COMPANY, Redirect("monitoring:risk_list", "same"), 403),
+        target="plan_year",
+    ),
+    Row("monitoring:risk_update", "GET", only(COMPANY, 200, 403), target="own_risk"),
+    Row("monitoring:risk_update", "GET", only(COMPANY, 404, 403), target="other_risk"),
+    Row(
+        "monitoring:risk_update",
+        "POST",
+        only(COMPANY, Redirect("monitoring:risk_list", "plan_year"), 403),
+        target="own_risk",
+        data="risk",
+    ),
+    Row(
+        "monitoring:risk_update",
+        "POST",
+        only(COMPANY, 404, 403),
+        target="other_risk",
+        data="risk",
+    ),
+    Row(
+        "monitoring:risk_delete",
+        "POST",
+        only(COMPANY, Redirect("monitoring:risk_list", "plan_year"), 403),
+        target="own_risk",
+    ),
+    Row("monitoring:risk_delete", "POST", only(COMPANY, 404, 403), target="other_risk"),
+    *(
+        Row(name, "GET", only(COMPANY, 405, 403), target=target)
+        for name, target in (
+            ("monitoring:risk_copy_forward", "plan_year"),
+            ("monitoring:risk_delete", "own_risk"),
+        )
+    ),
     # --- allauth: sign-in, account and two-factor pages -------------------------------
     Row("account_login", "GET", signed_in(TO_DASHBOARD, anonymous=200)),
     Row(
@@ -874,6 +942,36 @@ def build_world(role: str) -> World:
             description="Beleid publiceren",
             due_on=dt.date(2030, 1, 31),
         )
+    # Plans and risk analyses: each company handed in a plan (with a document) for
+    # year 1 and recorded one risk.
+    plans = {}
+    risks = {}
+    for side, company in (("own", own_company), ("other", other_org)):
+        plan = PlanOfApproach(
+            organisation=company,
+            agreement_year=year,
+            themes=["child_labour"],
+            risks_addressed="Kinderarbeid bij ambachtelijke mijnen.",
+            planned_actions="Audit van de smelter.",
+            original_name="plan-van-aanpak.pdf",
+            submitted_by=secretariat_person,
+        )
+        plan.file.save("upload", ContentFile(pdf_bytes()), save=False)
+        plan.save()
+        plans[side] = plan
+        risks[side] = RiskEntry.objects.create(
+            organisation=company,
+            agreement_year=year,
+            theme="child_labour",
+            country="CD",
+            material="cobalt",
+            scale=5,
+            scope=4,
+            irremediability=5,
+            likelihood=3,
+            explanation="Ambachtelijke kobaltmijnen.",
+            updated_by=secretariat_person,
+        )
     world = World(person=person, own_org=own_org, other_org=other_org)
     world.targets = {
         "own_org": {"pk": own_org.pk},
@@ -906,6 +1004,14 @@ def build_world(role: str) -> World:
                 ("talk", talks),
                 ("action", actions),
             )
+        },
+        "plan_year": {"year": year.number},
+        "own_company_plan": {"pk": own_company.pk, "year": year.number},
+        "other_company_plan": {"pk": other_org.pk, "year": year.number},
+        **{
+            f"{side}_{name}": {"pk": objects[side].pk}
+            for side in ("own", "other")
+            for name, objects in (("plan", plans), ("risk", risks))
         },
         "email_key": {"key": "no-such-confirmation-key"},
         "reset_key": {"uidb36": "1", "key": "no-such-reset-key"},
@@ -1066,6 +1172,23 @@ DATA: dict[str, Callable[[World], dict]] = {
         world, "answer", {"kind": "comment", "text": "Graag het besluit toevoegen."}
     ),
     "reply": lambda world: _prefixed(world, "comment", {"text": "Sinds 2025."}),
+    "plan": lambda world: {
+        "themes": ["child_labour", "environment"],
+        "risks_addressed": "Kobalt uit ambachtelijke mijnen.",
+        "planned_actions": "Smelter auditen.",
+        "report_link": "https://example.org/jaarverslag-2026.pdf",
+    },
+    "risk": lambda world: {
+        "theme": "forced_labour",
+        "country": "CN",
+        "material": "graphite",
+        "scale": "4",
+        "scope": "4",
+        "irremediability": "4",
+        "likelihood": "3",
+        "prioritised": "on",
+        "explanation": "Grafiet uit Xinjiang.",
+    },
 }
 
 
@@ -1083,7 +1206,9 @@ WATCHED = (
     ImprovementTalk,
     Invitation,
     Organisation,
+    PlanOfApproach,
     ReviewComment,
+    RiskEntry,
     Round,
     ScoreRecord,
     TalkAction,

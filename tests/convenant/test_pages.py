@@ -171,10 +171,16 @@ DASHBOARD_SECTIONS = {
     "company_admin": [
         "Your organisation",
         "Self-assessment",
+        "Plan of approach and risk analysis",
         "Production locations",
         "Contributions",
     ],
-    "company_member": ["Your organisation", "Self-assessment", "Production locations"],
+    "company_member": [
+        "Your organisation",
+        "Self-assessment",
+        "Plan of approach and risk analysis",
+        "Production locations",
+    ],
     # Only party companies and supporters pay a contribution (art. 78-82).
     "ngo": ["Your organisation", "Insight under the confidentiality agreement"],
     "union": ["Your organisation", "Insight under the confidentiality agreement"],

@@ -24,7 +24,13 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from monitoring.models import Answer, Assessment, AssessmentStatus, Evidence
+from monitoring.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    PlanOfApproach,
+)
 from monitoring.services import assessments as services
 from tests.governance.factories import UserFactory
 from tests.monitoring.factories import (
@@ -50,10 +56,11 @@ def use_fast_hashing(settings) -> None:
 
 
 def use_private_storage(monkeypatch, folder) -> FileSystemStorage:
-    """Evidence goes to `folder` instead of PRIVATE_MEDIA_ROOT (the storage is made when
-    the model is imported, so the setting alone cannot move it)."""
+    """Evidence and plans go to `folder` instead of PRIVATE_MEDIA_ROOT (the storage is
+    made when the model is imported, so the setting alone cannot move it)."""
     storage = FileSystemStorage(location=str(folder), base_url=None)
     monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(PlanOfApproach._meta.get_field("file"), "storage", storage)
     return storage
 
 
