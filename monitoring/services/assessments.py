@@ -96,11 +96,21 @@ def refusal_reason(user, assessment: Assessment, question_code: str | None) -> s
         if assessment.round.status != RoundStatus.OPEN:
             return _("The round is closed; the answers can no longer change.")
     elif assessment.status == AssessmentStatus.IMPROVING:
+        closes_on = assessment.window_closes_on
+        if closes_on is not None and timezone.localdate() > closes_on:
+            return _(
+                "The improvement window closed on %(date)s; the answers can no longer "
+                "change."
+            ) % {"date": closes_on.isoformat()}
         if question_code is not None:
             return _(
                 "In the improvement window only the parts scored insufficient can "
                 "change; question %(code)s is read-only."
             ) % {"code": question_code}
+        return _(
+            "In the improvement window only the parts scored insufficient can change; "
+            "none of them is in this step."
+        )
     else:
         return _(
             "The self-assessment has been submitted; its answers can no longer change."

@@ -151,7 +151,6 @@
         return;
       }
     }
-    fieldset.dataset.sentEdits = String(edits(fieldset));
     fieldset.dataset.sending = content;
     say(fieldset, root.dataset.messageSaving);
   });
@@ -172,8 +171,11 @@
     }
     fieldset.dataset.refused = "";
     if (xhr.status >= 200 && xhr.status < 300) {
-      if (fieldset.dataset.sentEdits === String(edits(fieldset))) {
-        markSaved(fieldset, fieldset.dataset.sending || contentOf(fieldset));
+      // Judged by content, not by counting edits: choosing an option fires both
+      // "input" and "change", which counts as two edits for one save.
+      var sent = fieldset.dataset.sending || "";
+      if (!sent || contentOf(fieldset) === sent) {
+        markSaved(fieldset, sent || contentOf(fieldset));
       } else {
         // Typed on while saving: the next save (already queued) takes it along.
         say(fieldset, root.dataset.messageUnsaved);
