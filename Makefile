@@ -32,7 +32,7 @@ demo: install
 ## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -m "not bench" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.redis_per_worker -m "not bench" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install
