@@ -77,6 +77,9 @@ vendor:
 	cp node_modules/@utrecht/component-library-css/dist/html.css static/vendor/utrecht/html.css
 	cp node_modules/@utrecht/design-tokens/dist/theme.css static/vendor/utrecht/theme.css
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+	mkdir -p static/vendor/world-atlas
+	cp node_modules/world-atlas/countries-110m.json static/vendor/world-atlas/countries-110m.json
+	cp node_modules/world-atlas/LICENSE static/vendor/world-atlas/LICENSE
 
 ## Collect the Dutch translations after changing texts, then compile them.
 messages: install

@@ -739,6 +739,14 @@ def aggregate(
     return Release(rules=rules, cells=tuple(published), held_back=tuple(held_back))
 
 
+def area_label(level: AreaLevel, code: str, language: Language = "en") -> str:
+    """The name of a published row's area: the country, or the sub-region, region or
+    world with "(other)", since such a row holds only what no finer row shows."""
+    if level == "country":
+        return m49.country_name(code, language)
+    return _REMAINDER_NAME[language].format(area=m49.area_name(code, language))
+
+
 def public_rows(
     release: Release,
     year: int,
@@ -767,9 +775,7 @@ def public_rows(
         if cell.area_level == "country":
             name = country_name(cell.area_code)
         else:
-            name = _REMAINDER_NAME[language].format(
-                area=m49.area_name(cell.area_code, language)
-            )
+            name = area_label(cell.area_level, cell.area_code, language)
         rows.append(
             PublicRow(
                 year=year,
