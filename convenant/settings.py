@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.clean_import_files",
         "schedule": 6 * 60 * 60,
     },
+    "clean-location-import-files": {
+        "task": "ketenkaart.clean_import_files",
+        "schedule": 6 * 60 * 60,
+    },
     "close-improvement-windows": {
         "task": "monitoring.close_improvement_windows",
         "schedule": 60 * 60,

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include(convenant_patterns)),
     path("", include("governance.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("ketenkaart/", include("ketenkaart.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -36,6 +36,7 @@ from governance.models import (
     OrganisationKind,
     User,
 )
+from ketenkaart.models import Location, LocationImport, LocationList
 from monitoring.models import (
     Answer,
     Assessment,
@@ -59,6 +60,11 @@ from monitoring.selectors.assessments import question_prefix
 from tests.conftest import ROLES, make_person
 from tests.governance.conftest import invitation_with_token
 from tests.governance.factories import OrganisationFactory, UserFactory
+from tests.ketenkaart.factories import (
+    LocationFactory,
+    LocationImportFactory,
+    LocationListFactory,
+)
 from tests.monitoring.company_factories import (
     pdf_bytes,
     profiled_assessment,
@@ -721,6 +727,117 @@ MATRIX: tuple[Row, ...] = (
             ("monitoring:risk_delete", "own_risk"),
         )
     ),
+    # --- ketenkaart: production-location lists (ketenkaart/views/) ----------------------
+    # A company keeps its own list (admins and members alike); the secretariat reads
+    # every list on its own pages and is refused the company's (403); nobody else sees
+    # a list at all (403). Another company's location or import is not there (404).
+    *(
+        Row(name, "GET", only(COMPANY, 200, 403), target=target)
+        for name, target in (
+            ("ketenkaart:list_index", ""),
+            ("ketenkaart:list_detail", "list_year"),
+            ("ketenkaart:location_create", "list_year"),
+            ("ketenkaart:list_export", "list_year"),
+            ("ketenkaart:import_upload", "list_year"),
+            ("ketenkaart:location_update", "own_location"),
+            ("ketenkaart:location_delete", "own_location"),
+            ("ketenkaart:import_detail", "own_import"),
+            ("ketenkaart:import_progress", "own_import"),
+        )
+    ),
+    *(
+        Row(name, "GET", only(COMPANY, 404, 403), target=target)
+        for name, target in (
+            ("ketenkaart:location_update", "other_location"),
+            ("ketenkaart:location_delete", "other_location"),
+            ("ketenkaart:import_detail", "other_import"),
+            ("ketenkaart:import_progress", "other_import"),
+        )
+    ),
+    *(
+        Row(name, "GET", only(COMPANY, 405, 403), target=target)
+        for name, target in (
+            ("ketenkaart:list_submit", "list_year"),
+            ("ketenkaart:import_confirm", "own_import"),
+        )
+    ),
+    Row(
+        "ketenkaart:location_create",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:list_detail", "same"), 403),
+        target="list_year",
+        data="location",
+    ),
+    Row(
+        "ketenkaart:location_update",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:list_detail", "list_year"), 403),
+        target="own_location",
+        data="location",
+    ),
+    Row(
+        "ketenkaart:location_update",
+        "POST",
+        only(COMPANY, 404, 403),
+        target="other_location",
+        data="location",
+    ),
+    Row(
+        "ketenkaart:location_delete",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:list_detail", "list_year"), 403),
+        target="own_location",
+    ),
+    Row(
+        "ketenkaart:location_delete",
+        "POST",
+        only(COMPANY, 404, 403),
+        target="other_location",
+    ),
+    # The own list has a location: it is submitted.
+    Row(
+        "ketenkaart:list_submit",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:list_detail", "same"), 403),
+        target="list_year",
+    ),
+    # Posting no file shows the form again with its error.
+    Row(
+        "ketenkaart:import_upload", "POST", only(COMPANY, 200, 403), target="list_year"
+    ),
+    # The own import found a problem, so there is nothing to confirm: back to it.
+    Row(
+        "ketenkaart:import_confirm",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:import_detail", "same"), 403),
+        target="own_import",
+    ),
+    Row(
+        "ketenkaart:import_confirm",
+        "POST",
+        only(COMPANY, 404, 403),
+        target="other_import",
+    ),
+    # The template holds no company's data: for the companies and the secretariat.
+    Row(
+        "ketenkaart:import_template",
+        "GET",
+        only(COMPANY | {"secretariat"}, 200, 403),
+    ),
+    # Every company's list, with name and address data: the secretariat's alone.
+    Row("ketenkaart:overview", "GET", secretariat_only()),
+    Row(
+        "ketenkaart:company_list",
+        "GET",
+        secretariat_only(),
+        target="other_company_list",
+    ),
+    Row(
+        "ketenkaart:company_export",
+        "GET",
+        secretariat_only(),
+        target="other_company_list",
+    ),
     # --- allauth: sign-in, account and two-factor pages -------------------------------
     Row("account_login", "GET", signed_in(TO_DASHBOARD, anonymous=200)),
     Row(
@@ -972,6 +1089,17 @@ def build_world(role: str) -> World:
             explanation="Ambachtelijke kobaltmijnen.",
             updated_by=secretariat_person,
         )
+    # Ketenkaart: the requesting person's company (another company when the person
+    # belongs to none) and the other company each have a list with one location, and an
+    # upload whose check found a problem.
+    own_location = LocationFactory(
+        location_list=LocationListFactory(company=own_company)
+    )
+    other_location = LocationFactory(
+        location_list=LocationListFactory(company=other_org)
+    )
+    own_import = LocationImportFactory(company=own_company)
+    other_import = LocationImportFactory(company=other_org)
     world = World(person=person, own_org=own_org, other_org=other_org)
     world.targets = {
         "own_org": {"pk": own_org.pk},
@@ -1012,6 +1140,15 @@ def build_world(role: str) -> World:
             f"{side}_{name}": {"pk": objects[side].pk}
             for side in ("own", "other")
             for name, objects in (("plan", plans), ("risk", risks))
+        },
+        "list_year": {"year": own_location.location_list.year},
+        "own_location": {"pk": own_location.pk},
+        "other_location": {"pk": other_location.pk},
+        "own_import": {"pk": own_import.pk},
+        "other_import": {"pk": other_import.pk},
+        "other_company_list": {
+            "pk": other_org.pk,
+            "year": other_location.location_list.year,
         },
         "email_key": {"key": "no-such-confirmation-key"},
         "reset_key": {"uidb36": "1", "key": "no-such-reset-key"},
@@ -1073,6 +1210,17 @@ def _prefixed(world: World, kind: str, fields: dict) -> dict:
 
 DATA: dict[str, Callable[[World], dict]] = {
     "language": lambda world: {"language": "en", "next": "/"},
+    "location": lambda world: {
+        "supplier_name": "Mina Ministro Hales",
+        "address": "Camino a Chuquicamata",
+        "city": "Calama",
+        "country": "CL",
+        "region_code": "CL-AN",
+        "activity": "mining",
+        "materials": ["copper"],
+        "tier": "3",
+        "external_id": "",
+    },
     "agreement": lambda world: {
         "name": "Internationale MVO Sectorovereenkomst voor de Metaalsector 2025-2029",
         "short_name": "IMVO Metaal",
@@ -1205,6 +1353,9 @@ WATCHED = (
     FteBand,
     ImprovementTalk,
     Invitation,
+    Location,
+    LocationImport,
+    LocationList,
     Organisation,
     PlanOfApproach,
     ReviewComment,

@@ -20,6 +20,7 @@ from governance.models import (
     Organisation,
     User,
 )
+from ketenkaart.demo import seed_ketenkaart
 from monitoring.demo import seed_monitoring
 
 DEMO_PASSWORD = "Convenant-demo-2025"  # noqa: S105 - the demo's published password
@@ -431,6 +432,7 @@ class Command(BaseCommand):
         self._contributions(people["secretariaat@convenant.test"])
         if not options["without_monitoring"]:
             seed_monitoring(secretariat=people["secretariaat@convenant.test"])
+        seed_ketenkaart()
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"

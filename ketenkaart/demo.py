@@ -1,0 +1,248 @@
+"""Demo data for the ketenkaart: production-location lists of the demo companies for last
+year and this year, drawn from the shared reference list of facilities
+(shared/data/facilities.csv, beside the repository).
+
+Each company lists the mines, smelters and plants of its own materials: processing plants
+in Europe as tier 1, smelters and refiners as tier 2, mines as tier 3 (sometimes 4).
+This year's lists are longer and reach deeper than last year's, as the agreement expects
+(art. 18), and the recyclers also map their customers (art. 17). Popular smelters are
+named by several companies, as in reality. A fixed seed keeps the demo the same on every
+machine; the facilities' addresses are made up.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import Organisation, OrganisationKind
+
+from . import places
+from .aggregation import normalise_supplier_name
+from .models import ListStatus, Location, LocationList, Relation
+
+FACILITIES = Path(settings.BASE_DIR).parent / "shared" / "data" / "facilities.csv"
+
+# company -> its materials, this year's number of locations, whether this year's list
+# has been submitted, and whether it had a list last year (companies that joined later
+# did not).
+COMPANIES: dict[str, tuple[tuple[str, ...], int, bool, bool]] = {
+    "Hollandse Draadtrekkerij B.V.": (("copper", "iron_steel"), 34, False, True),
+    "Brabant Non-Ferro Recycling B.V.": (
+        ("copper", "aluminium", "zinc"),
+        26,
+        True,
+        True,
+    ),
+    "Twentse Precisiegieterij B.V.": (
+        ("iron_steel", "aluminium", "nickel"),
+        42,
+        True,
+        True,
+    ),
+    "Rijnmond Staalhandel B.V.": (("iron_steel",), 18, False, True),
+    "Zeeuws Aluminium Profielen B.V.": (("aluminium",), 38, True, True),
+    "Veluwse Metaalbewerking B.V.": (("iron_steel", "aluminium"), 16, False, True),
+    "Noordelijke Koperwalserij B.V.": (("copper", "zinc", "tin"), 48, True, True),
+    "Limburgse Kabelfabriek B.V.": (("copper", "aluminium"), 64, True, True),
+    "Delftse Batterijtechniek B.V.": (
+        ("lithium", "cobalt", "nickel", "graphite", "manganese"),
+        40,
+        True,
+        False,
+    ),
+    "Gelderse Plaatwerk Groep B.V.": (("iron_steel", "zinc"), 28, True, True),
+    "Westlandse Zinkerij B.V.": (("zinc",), 14, False, True),
+    "Friese Edelmetaal B.V.": (("gold", "platinum_group"), 20, True, True),
+    "Maasvlakte Metals Trading B.V.": (
+        ("copper", "nickel", "zinc", "aluminium"),
+        30,
+        True,
+        False,
+    ),
+}
+
+# Towns near the facilities of each country in the reference list, with their ISO 3166-2
+# region; a facility is placed in one of them.
+TOWNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "AR": (("San Fernando del Valle de Catamarca", "AR-K"), ("San Juan", "AR-J")),
+    "AU": (("Kalgoorlie", "AU-WA"), ("Mount Isa", "AU-QLD"), ("Broken Hill", "AU-NSW")),
+    "BE": (("Olen", "BE-VAN"), ("Hoboken", "BE-VAN"), ("Liège", "BE-WLG")),
+    "BO": (("Potosí", "BO-P"), ("Oruro", "BO-O")),
+    "BR": (("Belo Horizonte", "BR-MG"), ("Parauapebas", "BR-PA")),
+    "CA": (("Sudbury", "CA-ON"), ("Rouyn-Noranda", "CA-QC"), ("Trail", "CA-BC")),
+    "CD": (("Kolwezi", "CD-LU"), ("Lubumbashi", "CD-HK"), ("Bukavu", "CD-SK")),
+    "CL": (("Antofagasta", "CL-AN"), ("Calama", "CL-AN"), ("Copiapó", "CL-AT")),
+    "CN": (("Ganzhou", "CN-JX"), ("Baotou", "CN-NM"), ("Jinchang", "CN-GS")),
+    "DE": (("Hamburg", "DE-HH"), ("Lünen", "DE-NW"), ("Freiberg", "DE-SN")),
+    "ES": (("Huelva", "ES-H"), ("Avilés", "ES-O")),
+    "FI": (("Harjavalta", "FI-17"), ("Kokkola", "FI-07")),
+    "GH": (("Obuasi", "GH-AH"), ("Tarkwa", "GH-WP")),
+    "ID": (("Sorowako", "ID-SN"), ("Morowali", "ID-ST")),
+    "IN": (("Udaipur", "IN-RJ"), ("Jamshedpur", "IN-JH")),
+    "JP": (("Naoshima", "JP-37"), ("Saganoseki", "JP-44")),
+    "KZ": (("Ust-Kamenogorsk", "KZ-VOS"), ("Balkhash", "KZ-KAR")),
+    "MX": (("Cananea", "MX-SON"), ("Zacatecas", "MX-ZAC")),
+    "MY": (("Butterworth", "MY-07"), ("Kuantan", "MY-06")),
+    "NL": (("Rotterdam", "NL-ZH"), ("Budel", "NL-NB"), ("Delfzijl", "NL-GR")),
+    "NO": (("Sunndalsøra", "NO-15"), ("Kristiansand", "NO-42")),
+    "PE": (("Cerro de Pasco", "PE-PAS"), ("Arequipa", "PE-ARE"), ("Ilo", "PE-MOQ")),
+    "PH": (("Surigao", "PH-SUN"), ("Palawan", "PH-PLW")),
+    "RU": (("Norilsk", "RU-KYA"), ("Yekaterinburg", "RU-SVE")),
+    "RW": (("Musanze", "RW-03"), ("Kigali", "RW-01")),
+    "SE": (("Skellefteå", "SE-AC"), ("Kiruna", "SE-BD")),
+    "US": (("Bingham Canyon", "US-UT"), ("Phoenix", "US-AZ"), ("Butte", "US-MT")),
+    "ZA": (("Rustenburg", "ZA-NW"), ("Johannesburg", "ZA-GP")),
+    "ZM": (("Kitwe", "ZM-08"), ("Chingola", "ZM-08")),
+}
+EUROPE = frozenset({"BE", "DE", "ES", "FI", "NL", "NO", "SE"})
+STREETS = ("Industrieweg", "Mine Road", "Plant Road", "Zona Industrial", "Smelter Road")
+SEED = 2026
+
+
+def _facilities(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as source:
+        return [
+            record
+            for record in csv.DictReader(source)
+            if record["country"] in TOWNS
+            and record["supplier_name"].strip()
+            and record["materials"].strip()
+            and len(record["supplier_name"]) <= 200
+            # A few names of the reference list were garbled by a wrong encoding.
+            and "Ã" not in record["supplier_name"]
+        ]
+
+
+def _tier(record: dict[str, str], rng: random.Random) -> int | None:
+    activity = record["activity"]
+    if activity == "processing":
+        return 1 if record["country"] in EUROPE else 2
+    if activity == "smelting_refining":
+        return 2
+    if activity == "mining":
+        return 3 if rng.random() < 0.8 else 4
+    return None
+
+
+def _fields(
+    record: dict[str, str],
+    materials: tuple[str, ...],
+    tier: int,
+    relation: str,
+    rng: random.Random,
+) -> dict:
+    country = record["country"]
+    city, region = rng.choice(TOWNS[country])
+    own = [m for m in record["materials"].split(";") if m in materials]
+    name = record["supplier_name"].strip()
+    return {
+        "supplier_name": name,
+        "normalised_name": normalise_supplier_name(name)[:200],
+        "address": f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
+        "city": city,
+        "region_code": places.region_code(region, country) or "",
+        "country": country,
+        "activity": record["activity"],
+        "materials": own or [materials[0]],
+        "tier": tier,
+        "relation": relation,
+    }
+
+
+def _choose(
+    pool: list[dict[str, str]], count: int, rng: random.Random
+) -> list[tuple[dict[str, str], int]]:
+    """`count` facilities, deeper tiers weighted so the list reaches the mines."""
+    chosen: list[tuple[dict[str, str], int]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for record in rng.sample(pool, min(len(pool), count * 3)):
+        key = (
+            record["supplier_name"].casefold(),
+            record["country"],
+            record["activity"],
+        )
+        tier = _tier(record, rng)
+        if key in seen or tier is None:
+            continue
+        seen.add(key)
+        chosen.append((record, tier))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+@transaction.atomic
+def seed_ketenkaart(*, facilities: Path = FACILITIES, year: int | None = None) -> int:
+    """Lists for `year` (this year by default) and the year before; returns how many
+    were made. Idempotent: nothing happens when any list exists already, or when the
+    reference list of facilities is not there."""
+    if LocationList.objects.exists() or not facilities.exists():
+        return 0
+    year = year or timezone.localdate().year
+    records = _facilities(facilities)
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+    companies = {
+        company.name: company
+        for company in Organisation.objects.filter(
+            kind=OrganisationKind.COMPANY, name__in=COMPANIES
+        )
+    }
+    submitted_at = {
+        year - 1: dt.datetime(year, 3, 14, 9, 0, tzinfo=dt.UTC),
+        year: dt.datetime(year, 10, 30, 14, 0, tzinfo=dt.UTC),
+    }
+    made = 0
+    locations: list[Location] = []
+    for name, (materials, count, submitted, last_year) in COMPANIES.items():
+        company = companies.get(name)
+        if company is None:
+            continue
+        pool = [
+            record
+            for record in records
+            if set(record["materials"].split(";")) & set(materials)
+        ]
+        this_year = [
+            _fields(record, materials, tier, Relation.SUPPLIER, rng)
+            for record, tier in _choose(pool, count, rng)
+        ]
+        if company.is_recycler:
+            # A recycler also maps where its metal goes (art. 17).
+            customers = [r for r in pool if r["country"] in EUROPE]
+            this_year += [
+                _fields(
+                    {**record, "activity": "manufacturing"},
+                    materials,
+                    1,
+                    Relation.CUSTOMER,
+                    rng,
+                )
+                for record in rng.sample(customers, min(len(customers), 4))
+            ]
+        # Last year's list: fewer locations, and fewer beyond tier 1.
+        earlier = [
+            fields for fields in this_year if fields["tier"] == 1 or rng.random() < 0.55
+        ]
+        lists = [(year, this_year, submitted)]
+        if last_year:
+            lists.append((year - 1, earlier, True))
+        for list_year, chosen, is_submitted in lists:
+            location_list = LocationList.objects.create(
+                company=company,
+                year=list_year,
+                status=ListStatus.SUBMITTED if is_submitted else ListStatus.DRAFT,
+                submitted_at=submitted_at[list_year] if is_submitted else None,
+            )
+            made += 1
+            locations.extend(
+                Location(location_list=location_list, **fields) for fields in chosen
+            )
+    Location.objects.bulk_create(locations, batch_size=1_000)
+    return made

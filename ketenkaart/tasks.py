@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="ketenkaart.import_locations")
+def import_locations(run_id: int) -> str:
+    return services.location_import_run(run_id=run_id)
+
+
+@shared_task(name="ketenkaart.clean_import_files")
+def clean_import_files() -> int:
+    return services.location_import_files_clean()

@@ -1,0 +1,69 @@
+from django.urls import path
+
+from .views import company, secretariat
+
+app_name = "ketenkaart"
+
+urlpatterns = [
+    # The company's own lists (views/company.py)
+    path("", company.ListIndexView.as_view(), name="list_index"),
+    path("lists/<int:year>/", company.ListDetailView.as_view(), name="list_detail"),
+    path(
+        "lists/<int:year>/locations/new/",
+        company.LocationCreateView.as_view(),
+        name="location_create",
+    ),
+    path(
+        "locations/<int:pk>/edit/",
+        company.LocationUpdateView.as_view(),
+        name="location_update",
+    ),
+    path(
+        "locations/<int:pk>/delete/",
+        company.LocationDeleteView.as_view(),
+        name="location_delete",
+    ),
+    path(
+        "lists/<int:year>/submit/",
+        company.ListSubmitView.as_view(),
+        name="list_submit",
+    ),
+    path(
+        "lists/<int:year>/export/",
+        company.ListExportView.as_view(),
+        name="list_export",
+    ),
+    path(
+        "lists/<int:year>/import/",
+        company.ImportUploadView.as_view(),
+        name="import_upload",
+    ),
+    path(
+        "import/template/",
+        company.ImportTemplateView.as_view(),
+        name="import_template",
+    ),
+    path("imports/<int:pk>/", company.ImportDetailView.as_view(), name="import_detail"),
+    path(
+        "imports/<int:pk>/progress/",
+        company.ImportProgressView.as_view(),
+        name="import_progress",
+    ),
+    path(
+        "imports/<int:pk>/confirm/",
+        company.ImportConfirmView.as_view(),
+        name="import_confirm",
+    ),
+    # Every company's list, for the secretariat (views/secretariat.py)
+    path("companies/", secretariat.OverviewView.as_view(), name="overview"),
+    path(
+        "companies/<int:pk>/<int:year>/",
+        secretariat.CompanyListView.as_view(),
+        name="company_list",
+    ),
+    path(
+        "companies/<int:pk>/<int:year>/export/",
+        secretariat.CompanyExportView.as_view(),
+        name="company_export",
+    ),
+]
