@@ -246,3 +246,66 @@ def seed_ketenkaart(*, facilities: Path = FACILITIES, year: int | None = None) -
             )
     Location.objects.bulk_create(locations, batch_size=1_000)
     return made
+
+
+def seed_releases(*, secretariat) -> int:
+    """The disclosure rule as the Kerngroep set it, one approved restriction and one
+    request still waiting, and a published release for each year with submitted lists.
+    Idempotent: nothing happens when a release exists already."""
+    from .models import DisclosureRule, LocationRelease, RestrictedDisclosure
+    from .releases import release_start
+
+    if LocationRelease.objects.exists() or not LocationList.objects.exists():
+        return 0
+    DisclosureRule.objects.create(
+        k=3,
+        dominance_percent=85,
+        valid_from=dt.date(2025, 10, 16),
+        decided_on=dt.date(2025, 11, 20),
+        note="Kerngroep, 20 november 2025: drempel van drie bedrijven bevestigd.",
+        recorded_by=secretariat,
+    )
+    companies = {
+        company.name: company
+        for company in Organisation.objects.filter(kind=OrganisationKind.COMPANY)
+    }
+    battery = companies.get("Delftse Batterijtechniek B.V.")
+    if battery is not None:
+        RestrictedDisclosure.objects.create(
+            company=battery,
+            requested_level="region",
+            reason=(
+                "Wij kopen kobalt bij één raffinaderij in Finland; op landniveau zou "
+                "die leverancier, en daarmee onze inkoop, herkenbaar zijn."
+            ),
+            status="approved",
+            approved_level="subregion",
+            decided_on=dt.date(2026, 3, 12),
+            decision_note="Kerngroep 12 maart 2026: goedgekeurd op subregio-niveau.",
+            requested_by=battery.users.order_by("pk").first() or secretariat,
+            requested_at=dt.datetime(2026, 2, 2, 10, 0, tzinfo=dt.UTC),
+            decided_by=secretariat,
+            decided_at=dt.datetime(2026, 3, 13, 9, 0, tzinfo=dt.UTC),
+        )
+    gold = companies.get("Friese Edelmetaal B.V.")
+    if gold is not None:
+        RestrictedDisclosure.objects.create(
+            company=gold,
+            requested_level="world",
+            reason=(
+                "Ons goud komt van twee raffinaderijen; in de lijst per land zouden "
+                "concurrenten onze inkoop kunnen afleiden."
+            ),
+            requested_by=gold.users.order_by("pk").first() or secretariat,
+        )
+    published = 0
+    years = (
+        LocationList.objects.filter(status=ListStatus.SUBMITTED)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    for year in years:
+        release_start(year=year, actor=secretariat, run_now=True)
+        published += 1
+    return published

@@ -37,7 +37,7 @@ EXAMPLE_ROW = (
 )
 
 
-def _file(dataset: tablib.Dataset, file_format: str, stem: str) -> ExportFile:
+def export_file(dataset: tablib.Dataset, file_format: str, stem: str) -> ExportFile:
     if file_format == "csv":
         # The byte order mark makes Excel read the file as UTF-8.
         content = ("\ufeff" + CSV().export_data(dataset)).encode("utf-8")
@@ -73,7 +73,7 @@ def location_list_export(
     dataset = LocationResource().export(queryset)
     dataset.title = str(_("Locations"))
     slug = "".join(c if c.isalnum() else "-" for c in company.name.lower()).strip("-")
-    export = _file(dataset, file_format, f"locations-{slug[:40]}-{year}")
+    export = export_file(dataset, file_format, f"locations-{slug[:40]}-{year}")
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -95,7 +95,7 @@ def location_template(*, file_format: str = "xlsx") -> ExportFile:
     locations = tablib.Dataset(EXAMPLE_ROW, headers=list(COLUMNS))
     locations.title = str(_("Locations"))
     if file_format == "csv":
-        return _file(locations, "csv", "locations-template")
+        return export_file(locations, "csv", "locations-template")
     explanation = tablib.Dataset(
         *[
             (item.column, item.required, item.allowed, item.meaning)

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from convenant.forms import DateInput
 from convenant.vocabulary import Activity, Material
 
 from .files import MAX_FILE_SIZE
-from .models import Location
+from .models import ListStatus, Location, LocationList, RestrictionLevel
 
 
 class LocationForm(forms.ModelForm):
@@ -101,3 +102,94 @@ class LocationImportForm(forms.Form):
                 }
             )
         return upload
+
+
+# --- The aggregated list, its rule and restricted disclosure -----------------------------
+
+
+class PublishForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = (
+            LocationList.objects.filter(status=ListStatus.SUBMITTED)
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["year"].help_text = _(
+            "Only years for which at least one company submitted its list."
+        )
+
+
+class DisclosureRuleForm(forms.Form):
+    k = forms.IntegerField(
+        label=_("Minimum number of companies per published figure"),
+        min_value=2,
+        max_value=50,
+        initial=3,
+    )
+    dominance_percent = forms.IntegerField(
+        label=_("Dominance threshold (%)"),
+        min_value=50,
+        max_value=100,
+        initial=85,
+        help_text=_(
+            "The locations figure is withheld when the two largest companies of a "
+            "figure hold more than this share of its locations."
+        ),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    decided_on = forms.DateField(
+        label=_("Decided by the Kerngroep on"), widget=DateInput()
+    )
+    note = forms.CharField(
+        label=_("Decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The decision's reference and what it says."),
+    )
+
+
+class RestrictionForm(forms.Form):
+    requested_level = forms.ChoiceField(
+        label=_("Enter the list only at the level of"),
+        choices=RestrictionLevel.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Why publication at country level would harm your company or others, for "
+            "example because it would reveal a single supplier."
+        ),
+    )
+
+
+class RestrictionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The Kerngroep"),
+        choices=[("approved", _("approved the request")), ("refused", _("refused it"))],
+        widget=forms.RadioSelect,
+    )
+    level = forms.ChoiceField(
+        label=_("Approved at the level of"),
+        choices=[("", "—"), *RestrictionLevel.choices],
+        required=False,
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "approved": data["outcome"] == "approved",
+            "level": data.get("level") or "",
+            "decided_on": data["decided_on"],
+            "note": data.get("note", ""),
+        }

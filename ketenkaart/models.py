@@ -367,3 +367,249 @@ class LocationImport(models.Model):
     @property
     def age(self) -> dt.timedelta:
         return timezone.now() - self.created_at
+
+
+# --- The published aggregated list (art. 19, 21, 24) ------------------------------------
+
+
+class AreaLevel(models.TextChoices):
+    COUNTRY = "country", _("Country")
+    SUBREGION = "subregion", _("Sub-region")
+    REGION = "region", _("Region")
+    WORLD = "world", _("World")
+
+
+class RestrictionLevel(models.TextChoices):
+    """The levels at which a company with restricted disclosure may enter (art. 24)."""
+
+    SUBREGION = "subregion", _("Sub-region")
+    REGION = "region", _("Region")
+    WORLD = "world", _("World")
+
+
+class DisclosureRule(models.Model):
+    """The disclosure thresholds as the Kerngroep set them, kept with their history: the
+    rule in force for a release is the newest one valid on its date."""
+
+    k = models.PositiveSmallIntegerField(
+        _("minimum number of companies per published figure"),
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+    )
+    dominance_percent = models.PositiveSmallIntegerField(
+        _("dominance threshold (%)"),
+        default=85,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text=_(
+            "The locations figure of a cell is withheld when its two largest companies "
+            "hold more than this share of its locations."
+        ),
+    )
+    valid_from = models.DateField(_("valid from"))
+    decided_on = models.DateField(_("decided by the Kerngroep on"))
+    note = models.TextField(_("decision"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disclosure rule")
+        verbose_name_plural = _("disclosure rules")
+        ordering = ["-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(k__gte=2), name="disclosure_rule_k_at_least_two"
+            ),
+            models.CheckConstraint(
+                condition=Q(dominance_percent__gte=50, dominance_percent__lte=100),
+                name="disclosure_rule_dominance_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"k={self.k} · {self.valid_from}"
+
+
+class RestrictionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the Kerngroep")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RestrictedDisclosure(models.Model):
+    """A company's reasoned request to enter the aggregated list only at a higher level
+    (art. 24). The Kerngroep decides; an approval applies from the next release."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="disclosure_requests",
+        verbose_name=_("company"),
+    )
+    requested_level = models.CharField(
+        _("requested level"), max_length=20, choices=RestrictionLevel.choices
+    )
+    reason = models.TextField(_("reasons"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RestrictionStatus.choices,
+        default=RestrictionStatus.PENDING,
+    )
+    approved_level = models.CharField(
+        _("approved level"),
+        max_length=20,
+        choices=RestrictionLevel.choices,
+        blank=True,
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for restricted disclosure")
+        verbose_name_plural = _("requests for restricted disclosure")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # An approval names its level; nothing else does.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="approved", decided_on__isnull=False)
+                    & ~Q(approved_level="")
+                )
+                | (Q(approved_level="") & ~Q(status="approved")),
+                name="restricted_disclosure_level_with_approval",
+            ),
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(status="pending"),
+                name="restricted_disclosure_one_pending",
+                violation_error_message=_(
+                    "The company has a request waiting for the Kerngroep already."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.get_requested_level_display()}"
+
+
+class ReleaseStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+class LocationRelease(models.Model):
+    """One publication of the aggregated list for a year, frozen once built: its cells,
+    the rules it was built with and the restrictions it honoured never change. A later
+    release of the same year supersedes it."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("release"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReleaseStatus.choices,
+        default=ReleaseStatus.QUEUED,
+    )
+    rules = models.JSONField(_("rules"), default=dict)
+    rule = models.ForeignKey(
+        DisclosureRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="releases",
+    )
+    restrictions = models.JSONField(default=list, blank=True)
+    lists = models.PositiveIntegerField(_("lists"), default=0)
+    companies = models.PositiveIntegerField(_("companies"), default=0)
+    locations = models.PositiveIntegerField(_("locations"), default=0)
+    # For the secretariat only: the cells held back and where they went.
+    held_back = models.JSONField(default=list, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release of the aggregated list")
+        verbose_name_plural = _("releases of the aggregated list")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"], name="location_release_number_per_year"
+            ),
+            # One build at a time per year: a second start attaches to it.
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status__in=["queued", "running"]),
+                name="location_release_one_build_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(year)s, release %(number)s") % {
+            "year": self.year,
+            "number": self.number,
+        }
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReleaseStatus.PUBLISHED
+
+    @property
+    def is_building(self) -> bool:
+        return self.status in {ReleaseStatus.QUEUED, ReleaseStatus.RUNNING}
+
+
+class ReleaseCell(models.Model):
+    """One published figure of a release. The banded figures are public; the exact
+    counts and the companies behind them are for the secretariat only."""
+
+    release = models.ForeignKey(
+        LocationRelease, on_delete=models.CASCADE, related_name="cells"
+    )
+    position = models.PositiveIntegerField()
+    area_level = models.CharField(max_length=20, choices=AreaLevel.choices)
+    area_code = models.CharField(max_length=3)
+    activity = models.CharField(max_length=30, choices=Activity.choices)
+    companies_band = models.CharField(max_length=20)
+    # Empty: withheld by the dominance rule.
+    locations_band = models.CharField(max_length=20, blank=True)
+    exact_companies = models.PositiveIntegerField()
+    exact_locations = models.PositiveIntegerField()
+    company_ids = models.JSONField(default=list)
+    countries = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["release", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "area_level", "area_code", "activity"],
+                name="release_cell_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_level}:{self.area_code} · {self.activity}"

@@ -11,3 +11,10 @@ def import_locations(run_id: int) -> str:
 @shared_task(name="ketenkaart.clean_import_files")
 def clean_import_files() -> int:
     return services.location_import_files_clean()
+
+
+@shared_task(name="ketenkaart.publish_location_list")
+def publish_location_list(release_id: int) -> str:
+    from . import releases
+
+    return releases.release_build(release_id=release_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import company, secretariat
+from .views import company, releases, secretariat
 
 app_name = "ketenkaart"
 
@@ -65,5 +65,49 @@ urlpatterns = [
         "companies/<int:pk>/<int:year>/export/",
         secretariat.CompanyExportView.as_view(),
         name="company_export",
+    ),
+    # The published aggregated list, its rule and restricted disclosure
+    # (views/releases.py)
+    path("published/", releases.ReleaseIndexView.as_view(), name="release_index"),
+    path(
+        "published/new/",
+        releases.ReleasePublishView.as_view(),
+        name="release_publish",
+    ),
+    path(
+        "published/<int:pk>/",
+        releases.ReleaseDetailView.as_view(),
+        name="release_detail",
+    ),
+    path(
+        "published/<int:pk>/status/",
+        releases.ReleaseStatusView.as_view(),
+        name="release_status",
+    ),
+    path(
+        "published/<int:pk>/download/<str:fmt>/",
+        releases.ReleaseDownloadView.as_view(),
+        name="release_download",
+    ),
+    path(
+        "published/<int:pk>/exact/",
+        releases.ReleaseExactView.as_view(),
+        name="release_exact",
+    ),
+    path("rules/", releases.DisclosureRuleView.as_view(), name="disclosure_rules"),
+    path(
+        "restrictions/",
+        releases.RestrictionListView.as_view(),
+        name="restriction_list",
+    ),
+    path(
+        "restrictions/<int:pk>/withdraw/",
+        releases.RestrictionWithdrawView.as_view(),
+        name="restriction_withdraw",
+    ),
+    path(
+        "restrictions/<int:pk>/decide/",
+        releases.RestrictionDecideView.as_view(),
+        name="restriction_decide",
     ),
 ]

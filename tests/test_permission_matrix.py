@@ -36,7 +36,16 @@ from governance.models import (
     OrganisationKind,
     User,
 )
-from ketenkaart.models import Location, LocationImport, LocationList
+from ketenkaart.models import (
+    DisclosureRule,
+    Location,
+    LocationImport,
+    LocationList,
+    LocationRelease,
+    ReleaseCell,
+    ReleaseStatus,
+    RestrictedDisclosure,
+)
 from monitoring.models import (
     Answer,
     Assessment,
@@ -838,6 +847,72 @@ MATRIX: tuple[Row, ...] = (
         secretariat_only(),
         target="other_company_list",
     ),
+    # --- ketenkaart: the published list (views/releases.py) ---------------------------
+    # Every party sees published releases; the secretariat publishes, follows builds,
+    # sees exact figures and records the rule and the Kerngroep's decisions.
+    Row("ketenkaart:release_index", "GET", signed_in()),
+    Row("ketenkaart:release_detail", "GET", signed_in(), target="release"),
+    Row("ketenkaart:release_download", "GET", signed_in(), target="release_csv"),
+    Row("ketenkaart:release_status", "GET", secretariat_only(), target="release"),
+    Row("ketenkaart:release_exact", "GET", secretariat_only(), target="release"),
+    Row("ketenkaart:release_publish", "GET", secretariat_only(405)),
+    Row(
+        "ketenkaart:release_publish",
+        "POST",
+        secretariat_only(Redirect("ketenkaart:release_detail", "created")),
+        data="publish",
+    ),
+    Row("ketenkaart:disclosure_rules", "GET", secretariat_only()),
+    Row(
+        "ketenkaart:disclosure_rules",
+        "POST",
+        secretariat_only(Redirect("ketenkaart:disclosure_rules")),
+        data="disclosure_rule",
+    ),
+    # Restricted disclosure: a company asks and withdraws for itself; the Kerngroep
+    # (and the chair) read every request; the secretariat also records decisions.
+    Row(
+        "ketenkaart:restriction_list",
+        "GET",
+        only(COMPANY | {"secretariat", "kerngroep", "chair"}, 200, 403),
+    ),
+    Row(
+        "ketenkaart:restriction_list",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:restriction_list"), 403),
+        data="restriction",
+    ),
+    Row(
+        "ketenkaart:restriction_withdraw",
+        "POST",
+        only(COMPANY, Redirect("ketenkaart:restriction_list"), 403),
+        target="own_restriction",
+    ),
+    Row(
+        "ketenkaart:restriction_withdraw",
+        "POST",
+        only(COMPANY, 404, 403),
+        target="other_restriction",
+    ),
+    Row(
+        "ketenkaart:restriction_withdraw",
+        "GET",
+        only(COMPANY | {"secretariat", "kerngroep", "chair"}, 405, 403),
+        target="own_restriction",
+    ),
+    Row(
+        "ketenkaart:restriction_decide",
+        "GET",
+        secretariat_only(),
+        target="other_restriction",
+    ),
+    Row(
+        "ketenkaart:restriction_decide",
+        "POST",
+        secretariat_only(Redirect("ketenkaart:restriction_list")),
+        target="other_restriction",
+        data="decision",
+    ),
     # --- allauth: sign-in, account and two-factor pages -------------------------------
     Row("account_login", "GET", signed_in(TO_DASHBOARD, anonymous=200)),
     Row(
@@ -1100,6 +1175,52 @@ def build_world(role: str) -> World:
     )
     own_import = LocationImportFactory(company=own_company)
     other_import = LocationImportFactory(company=other_org)
+    # The published list: a submitted list of 2025 (of a third company) to publish
+    # from, a published release with one figure, and restricted disclosure: the own
+    # company's approved restriction and the other company's request still waiting.
+    LocationFactory(
+        location_list=LocationListFactory(
+            company=OrganisationFactory(name="Derde Metaal B.V."),
+            year=2025,
+            status="submitted",
+            submitted_at=timezone.now(),
+        )
+    )
+    release = LocationRelease.objects.create(
+        year=2025,
+        number=1,
+        status=ReleaseStatus.PUBLISHED,
+        rules={"k": 3},
+        published_at=timezone.now(),
+    )
+    ReleaseCell.objects.create(
+        release=release,
+        position=0,
+        area_level="country",
+        area_code="CD",
+        activity="mining",
+        companies_band="3-4",
+        locations_band="10-49",
+        exact_companies=3,
+        exact_locations=12,
+        company_ids=[own_company.pk, other_org.pk],
+        countries=["CD"],
+    )
+    own_restriction = RestrictedDisclosure.objects.create(
+        company=own_company,
+        requested_level="region",
+        reason="Eén leverancier zou herkenbaar zijn.",
+        status="approved",
+        approved_level="region",
+        decided_on=dt.date(2026, 3, 12),
+        requested_by=secretariat_person,
+    )
+    other_restriction = RestrictedDisclosure.objects.create(
+        company=other_org,
+        requested_level="world",
+        reason="Onze enige smelter zou herkenbaar zijn.",
+        requested_by=secretariat_person,
+    )
     world = World(person=person, own_org=own_org, other_org=other_org)
     world.targets = {
         "own_org": {"pk": own_org.pk},
@@ -1142,6 +1263,10 @@ def build_world(role: str) -> World:
             for name, objects in (("plan", plans), ("risk", risks))
         },
         "list_year": {"year": own_location.location_list.year},
+        "release": {"pk": release.pk},
+        "release_csv": {"pk": release.pk, "fmt": "csv"},
+        "own_restriction": {"pk": own_restriction.pk},
+        "other_restriction": {"pk": other_restriction.pk},
         "own_location": {"pk": own_location.pk},
         "other_location": {"pk": other_location.pk},
         "own_import": {"pk": own_import.pk},
@@ -1320,6 +1445,24 @@ DATA: dict[str, Callable[[World], dict]] = {
         world, "answer", {"kind": "comment", "text": "Graag het besluit toevoegen."}
     ),
     "reply": lambda world: _prefixed(world, "comment", {"text": "Sinds 2025."}),
+    "publish": lambda world: {"year": "2025"},
+    "disclosure_rule": lambda world: {
+        "k": "4",
+        "dominance_percent": "85",
+        "valid_from": "2026-11-01",
+        "decided_on": "2026-10-20",
+        "note": "Kerngroep 20 oktober 2026",
+    },
+    "restriction": lambda world: {
+        "requested_level": "subregion",
+        "reason": "Onze enige leverancier in Rwanda zou herkenbaar zijn.",
+    },
+    "decision": lambda world: {
+        "outcome": "approved",
+        "level": "region",
+        "decided_on": "2026-11-02",
+        "note": "",
+    },
     "plan": lambda world: {
         "themes": ["child_labour", "environment"],
         "risks_addressed": "Kobalt uit ambachtelijke mijnen.",
@@ -1353,9 +1496,13 @@ WATCHED = (
     FteBand,
     ImprovementTalk,
     Invitation,
+    DisclosureRule,
     Location,
     LocationImport,
     LocationList,
+    LocationRelease,
+    ReleaseCell,
+    RestrictedDisclosure,
     Organisation,
     PlanOfApproach,
     ReviewComment,
@@ -1380,6 +1527,7 @@ CREATED = {
     "monitoring:framework_detail": Framework,
     "monitoring:round_detail": Round,
     "monitoring:talk_detail": ImprovementTalk,
+    "ketenkaart:release_detail": LocationRelease,
 }
 
 
