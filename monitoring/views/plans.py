@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from convenant.access import PermissionRequiredMixin
@@ -32,10 +32,10 @@ from ..services import plans as services
 from .secretariat import SecretariatMixin
 
 STATE_LABELS = {
-    selectors.HANDED_IN: gettext_lazy("Handed in"),
-    selectors.HANDED_IN_LATE: gettext_lazy("Handed in late"),
-    selectors.DUE: gettext_lazy("Due"),
-    selectors.LATE: gettext_lazy("Late"),
+    selectors.HANDED_IN: pgettext_lazy("plan state", "Handed in"),
+    selectors.HANDED_IN_LATE: pgettext_lazy("plan state", "Handed in late"),
+    selectors.DUE: pgettext_lazy("plan state", "Due"),
+    selectors.LATE: pgettext_lazy("plan state", "Late"),
 }
 
 
