@@ -475,11 +475,20 @@ class CellFilters:
     area_level: str = ""
 
 
+# What only the secretariat may see of a cell; public pages never load it.
+SECRETARIAT_FIELDS = ("company_ids", "countries", "exact_companies", "exact_locations")
+
+
 def release_cells(
-    release: LocationRelease, filters: CellFilters | None = None
+    release: LocationRelease,
+    filters: CellFilters | None = None,
+    *,
+    exact: bool = False,
 ) -> list[ReleaseCell]:
+    """The cells of a release in their order; with `exact`, also the secretariat's
+    figures and the companies behind each cell."""
     filters = filters or CellFilters()
-    qs = release.cells.all()
+    qs = release.cells.all() if exact else release.cells.defer(*SECRETARIAT_FIELDS)
     if filters.activity:
         qs = qs.filter(activity=filters.activity)
     if filters.area_level:

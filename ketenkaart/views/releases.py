@@ -125,8 +125,13 @@ class ReleaseDetailView(PartiesMixin, View):
                 request, "ketenkaart/releases/building.html", {"release": release}
             )
         filters = _filters(request)
-        cells = releases.release_cells(release, filters)
         all_cells = releases.release_cells(release)
+        cells = [
+            cell
+            for cell in all_cells
+            if (not filters.activity or cell.activity == filters.activity)
+            and (not filters.area_level or cell.area_level == filters.area_level)
+        ]
         activities = [
             (value, label)
             for value, label in Activity.choices
@@ -195,7 +200,7 @@ class ReleaseExactView(PublisherMixin, View):
         release = releases.release_get(user=request.user, pk=pk)
         if not release.is_published:
             raise Http404
-        cells = releases.release_cells(release)
+        cells = releases.release_cells(release, exact=True)
         ids = {i for cell in cells for i in cell.company_ids} | {
             i for held in release.held_back for i in held["companies"]
         }
