@@ -18,7 +18,7 @@ import random
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from governance.models import Organisation, OrganisationKind
@@ -309,3 +309,174 @@ def seed_releases(*, secretariat) -> int:
         release_start(year=year, actor=secretariat, run_now=True)
         published += 1
     return published
+
+
+# The expertise of the demo NGOs and unions (art. 23): countries, M49 areas, materials,
+# themes, what they do there and whom to contact.
+EXPERTISE = {
+    "Terre des Hommes Nederland": (
+        ["CD", "PH", "IN"],
+        ["017"],
+        ["cobalt", "copper", "gold"],
+        ["child_labour", "discrimination_gender"],
+        "Partnerorganisaties in Kolwezi en Likasi volgen kinderarbeid in de "
+        "ambachtelijke kobalt- en kopermijnbouw, met aandacht voor meisjes.",
+        ("Lotte Visser", "l.visser@tdh.example", "+31 70 310 5000"),
+    ),
+    "Stichting Eerlijke Grondstoffen": (
+        ["PE", "BO", "ID"],
+        ["005"],
+        ["tin", "gold", "nickel"],
+        ["land_rights", "environment", "conflict_security"],
+        "Netwerk van lokale organisaties rond tin- en goudmijnen in de Andes en "
+        "nikkelmijnen op Sulawesi; onderzoek naar landrechten en vervuiling.",
+        ("Yara Hoekstra", "yara@eerlijkegrondstoffen.example", ""),
+    ),
+    "FNV Metaal": (
+        ["ZA", "TR"],
+        ["150"],
+        ["iron_steel", "aluminium"],
+        ["freedom_of_association", "health_safety", "living_wage"],
+        "Contacten met zusterbonden in de staal- en aluminiumindustrie in Europa, "
+        "Turkije en Zuid-Afrika; ervaring met arbeidsomstandigheden in smelterijen.",
+        ("Mehmet Kaya", "m.kaya@fnv.example", "+31 88 368 0368"),
+    ),
+    "CNV Vakmensen": (
+        ["CN", "VN"],
+        ["035"],
+        ["rare_earths", "graphite", "tin"],
+        ["forced_labour", "health_safety"],
+        "Samenwerking met vakbonden in Zuidoost-Azië; monitoring van "
+        "arbeidsomstandigheden bij verwerking van zeldzame aarden en grafiet.",
+        ("Sanne de Vries", "s.devries@cnv.example", ""),
+    ),
+}
+
+
+def seed_requests(*, secretariat) -> int:
+    """Expertise profiles of the demo NGOs and unions, one approved request which
+    companies are active in Africa, and one supplier report in dialogue with the
+    companies that list the supplier. Idempotent: nothing happens when a profile
+    exists already."""
+    from .models import (
+        AreaRequest,
+        AreaRequestStatus,
+        ExpertiseProfile,
+        SupplierReport,
+        SupplierReportCompany,
+        SupplierReportNote,
+        SupplierReportStatus,
+    )
+    from .requests import area_companies
+
+    if ExpertiseProfile.objects.exists():
+        return 0
+    organisations = {
+        organisation.name: organisation
+        for organisation in Organisation.objects.filter(
+            kind__in=[OrganisationKind.NGO, OrganisationKind.UNION]
+        )
+    }
+    made = 0
+    for name, (countries, areas, materials, themes, text, contact) in EXPERTISE.items():
+        organisation = organisations.get(name)
+        if organisation is None:
+            continue
+        ExpertiseProfile.objects.create(
+            organisation=organisation,
+            countries=sorted(countries),
+            areas=sorted(areas),
+            materials=sorted(materials),
+            themes=sorted(themes),
+            description=text,
+            contact_name=contact[0],
+            contact_email=contact[1],
+            contact_phone=contact[2],
+            updated_by=organisation.users.order_by("pk").first() or secretariat,
+        )
+        made += 1
+    ngo = organisations.get("Terre des Hommes Nederland")
+    year = (
+        LocationList.objects.filter(status=ListStatus.SUBMITTED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if ngo is None or year is None:
+        return made
+    asker = ngo.users.order_by("pk").first() or secretariat
+    AreaRequest.objects.create(
+        organisation=ngo,
+        area_level="region",
+        area_code="002",
+        activity="mining",
+        reason="Wij onderzoeken kinderarbeid in de mijnbouw in Afrika en willen de "
+        "betrokken bedrijven uitnodigen voor een gezamenlijk project.",
+        status=AreaRequestStatus.APPROVED,
+        requested_by=asker,
+        requested_at=timezone.now() - dt.timedelta(days=20),
+        confidentiality_signed_on=dt.date(2026, 1, 15),
+        decision_note="Geheimhoudingsverklaring ontvangen op 15 januari 2026.",
+        decided_by=secretariat,
+        decided_at=timezone.now() - dt.timedelta(days=14),
+        answer_year=year,
+        company_names=area_companies(
+            area_level="region", area_code="002", activity="mining", year=year
+        ),
+    )
+    made += 1
+    # The supplier most companies list this year, so that the report reaches several.
+    popular = (
+        Location.objects.filter(location_list__year=year)
+        .values("normalised_name", "country")
+        .annotate(companies=models.Count("location_list__company", distinct=True))
+        .order_by("-companies", "normalised_name")
+        .first()
+    )
+    if popular is None:
+        return made
+    locations = Location.objects.filter(
+        location_list__year=year,
+        normalised_name=popular["normalised_name"],
+        country=popular["country"],
+    ).select_related("location_list__company")
+    sample = locations.first()
+    report = SupplierReport.objects.create(
+        organisation=ngo,
+        supplier_name=sample.supplier_name,
+        normalised_name=sample.normalised_name,
+        country=sample.country,
+        activity=sample.activity,
+        description="Omwonenden melden dat afvalwater van de installatie in de "
+        "rivier wordt geloosd; meerdere kinderen zijn ziek geworden.",
+        status=SupplierReportStatus.IN_DIALOGUE,
+        reported_by=asker,
+        reported_at=timezone.now() - dt.timedelta(days=30),
+    )
+    companies = {location.location_list.company for location in locations}
+    for company in sorted(companies, key=lambda c: c.name):
+        SupplierReportCompany.objects.create(
+            report=report,
+            company=company,
+            matched_names=[sample.supplier_name],
+            notified_by=secretariat,
+            notified_at=timezone.now() - dt.timedelta(days=21),
+        )
+    SupplierReportNote.objects.create(
+        report=report,
+        for_reporter=True,
+        status=SupplierReportStatus.NOTIFIED,
+        text="De afnemers van deze leverancier zijn op de melding gewezen.",
+        author=secretariat,
+        created_at=timezone.now() - dt.timedelta(days=21),
+    )
+    SupplierReportNote.objects.create(
+        report=report,
+        for_reporter=True,
+        status=SupplierReportStatus.IN_DIALOGUE,
+        text="Een eerste gesprek met de afnemers heeft plaatsgevonden; zij vragen "
+        "de leverancier om een onafhankelijke meting van het afvalwater.",
+        author=secretariat,
+        created_at=timezone.now() - dt.timedelta(days=7),
+    )
+    return made + 1

@@ -9,6 +9,7 @@ aggregated list.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -613,3 +614,307 @@ class ReleaseCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_level}:{self.area_code} · {self.activity}"
+
+
+# --- Requests and reports around the map (art. 22, 23) ----------------------------------
+
+
+def _is_ngo_or_union(organisation: Organisation) -> bool:
+    return organisation.kind in {OrganisationKind.NGO, OrganisationKind.UNION}
+
+
+class AreaRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class RequestAreaLevel(models.TextChoices):
+    """The areas an NGO or union may ask about: the world as a whole is no area."""
+
+    COUNTRY = "country", _("Country")
+    SUBREGION = "subregion", _("Sub-region")
+    REGION = "region", _("Region")
+
+
+class AreaRequest(models.Model):
+    """An NGO's or union's question which companies are active in a country, sub-region
+    or region, optionally for one activity (art. 22).
+
+    The answer is shared only under a confidentiality agreement. The platform keeps no
+    record of signed agreements, so the secretariat confirms, when it approves, that the
+    organisation has signed one and records the date it was signed. The answer (the
+    company names and the year of the lists it was drawn from) is computed when the
+    request is approved and frozen here."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="area_requests",
+        verbose_name=_("organisation"),
+    )
+    area_level = models.CharField(
+        _("area level"), max_length=20, choices=RequestAreaLevel.choices
+    )
+    area_code = models.CharField(_("area"), max_length=3)
+    activity = models.CharField(
+        _("activity"), max_length=30, choices=Activity.choices, blank=True
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year of the lists"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR)],
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AreaRequestStatus.choices,
+        default=AreaRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    confidentiality_signed_on = models.DateField(
+        _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    decision_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    answer_year = models.PositiveSmallIntegerField(
+        _("year of the answer"), null=True, blank=True
+    )
+    company_names = models.JSONField(_("companies"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("request for companies in an area")
+        verbose_name_plural = _("requests for companies in an area")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # An approval records the confidentiality agreement it relies on.
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(confidentiality_signed_on__isnull=False, decided_at__isnull=False),
+                name="area_request_approval_with_agreement",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "refused"]),
+                name="area_request_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.area_level}:{self.area_code}"
+
+    def clean(self) -> None:
+        if self.organisation_id and not _is_ngo_or_union(self.organisation):
+            raise ValidationError(
+                {"organisation": _("Only an NGO or a trade union asks this.")}
+            )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == AreaRequestStatus.APPROVED
+
+
+class ExpertiseProfile(models.Model):
+    """Where an NGO or union has a network or expertise: countries and M49 areas, raw
+    materials and themes, and whom companies contact about risks there (art. 23)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="expertise_profile",
+        verbose_name=_("organisation"),
+    )
+    # ISO 3166-1 alpha-2 codes.
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    # M49 sub-region and region codes.
+    areas = models.JSONField(_("regions"), default=list, blank=True)
+    materials = models.JSONField(_("raw materials"), default=list, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    description = models.TextField(_("network and expertise"))
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("email"))
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("expertise profile")
+        verbose_name_plural = _("expertise profiles")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        if self.organisation_id and not _is_ngo_or_union(self.organisation):
+            raise ValidationError(
+                {"organisation": _("Only an NGO or a trade union keeps a profile.")}
+            )
+
+
+class SupplierReportStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    NOTIFIED = "notified", _("Companies notified")
+    IN_DIALOGUE = "in_dialogue", _("In dialogue")
+    CLOSED = "closed", _("Closed")
+
+
+def supplier_report_evidence_path(instance, filename: str) -> str:
+    # The person's file name is kept as data only, never as part of a path.
+    return f"supplier-reports/{uuid.uuid4().hex}"
+
+
+def _private_storage():
+    from monitoring.models import private_storage
+
+    return private_storage()
+
+
+class SupplierReport(models.Model):
+    """An NGO's or union's report of a risk or abuse at a named supplier (art. 23). The
+    secretariat finds the companies that buy from it, points them to the report and
+    brokers the dialogue; the reporter follows the progress, never which companies."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="supplier_reports",
+        verbose_name=_("reporting organisation"),
+    )
+    supplier_name = models.CharField(_("supplier name"), max_length=200)
+    normalised_name = models.CharField(max_length=200, db_index=True, editable=False)
+    country = CountryField(_("country"))
+    activity = models.CharField(_("activity"), max_length=30, choices=Activity.choices)
+    description = models.TextField(_("what happened"))
+    share_reporter = models.BooleanField(
+        _("the companies may see who reported"), default=False
+    )
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to=supplier_report_evidence_path,
+        storage=_private_storage,
+        blank=True,
+    )
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SupplierReportStatus.choices,
+        default=SupplierReportStatus.RECEIVED,
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier report")
+        verbose_name_plural = _("supplier reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in SupplierReportStatus]),
+                name="supplier_report_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_name} ({self.country.code})"
+
+    def clean(self) -> None:
+        if self.organisation_id and not _is_ngo_or_union(self.organisation):
+            raise ValidationError(
+                {"organisation": _("Only an NGO or a trade union reports a supplier.")}
+            )
+
+
+class SupplierReportCompany(models.Model):
+    """A company the secretariat pointed to a report, because its list names the
+    supplier."""
+
+    report = models.ForeignKey(
+        SupplierReport, on_delete=models.CASCADE, related_name="notified"
+    )
+    company = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="supplier_reports_received"
+    )
+    # The supplier names in the company's list the secretariat confirmed as a match.
+    matched_names = models.JSONField(default=list)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("notified"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notified company")
+        verbose_name_plural = _("notified companies")
+        ordering = ["company__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "company"], name="supplier_report_company_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.company}"
+
+
+class SupplierReportNote(models.Model):
+    """A dated note on a report. Without a company it is the secretariat's: internal,
+    or a progress note for the reporter. With a company it belongs to the dialogue with
+    that company, which the secretariat and that company see."""
+
+    report = models.ForeignKey(
+        SupplierReport, on_delete=models.CASCADE, related_name="notes"
+    )
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("dialogue with"),
+    )
+    for_reporter = models.BooleanField(_("show to the reporter"), default=False)
+    text = models.TextField(_("note"))
+    status = models.CharField(
+        _("status set to"),
+        max_length=20,
+        choices=SupplierReportStatus.choices,
+        blank=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note on a supplier report")
+        verbose_name_plural = _("notes on supplier reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # The reporter never reads the dialogue with a company.
+            models.CheckConstraint(
+                condition=Q(company__isnull=True) | Q(for_reporter=False),
+                name="supplier_report_note_reporter_not_in_dialogue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.created_at:%Y-%m-%d}"

@@ -18,3 +18,10 @@ def publish_location_list(release_id: int) -> str:
     from . import releases
 
     return releases.release_build(release_id=release_id).status
+
+
+@shared_task(name="ketenkaart.send_supplier_report_notice")
+def send_supplier_report_notice(notified_id: int) -> int:
+    from . import notifications
+
+    return notifications.supplier_report_notice_mail(notified_id=notified_id)

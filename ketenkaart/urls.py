@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import company, releases, secretariat
+from .views import company, releases, requests, secretariat
 
 app_name = "ketenkaart"
 
@@ -109,5 +109,62 @@ urlpatterns = [
         "restrictions/<int:pk>/decide/",
         releases.RestrictionDecideView.as_view(),
         name="restriction_decide",
+    ),
+    # Requests and reports around the map (views/requests.py)
+    path(
+        "area-requests/",
+        requests.AreaRequestListView.as_view(),
+        name="area_request_list",
+    ),
+    path(
+        "area-requests/new/",
+        requests.AreaRequestCreateView.as_view(),
+        name="area_request_create",
+    ),
+    path(
+        "area-requests/<int:pk>/",
+        requests.AreaRequestDetailView.as_view(),
+        name="area_request_detail",
+    ),
+    path(
+        "area-requests/<int:pk>/decide/",
+        requests.AreaRequestDecideView.as_view(),
+        name="area_request_decide",
+    ),
+    path("expertise/", requests.ExpertiseListView.as_view(), name="expertise_list"),
+    path(
+        "expertise/edit/",
+        requests.ExpertiseEditView.as_view(),
+        name="expertise_edit",
+    ),
+    path(
+        "supplier-reports/",
+        requests.SupplierReportListView.as_view(),
+        name="supplier_report_list",
+    ),
+    path(
+        "supplier-reports/new/",
+        requests.SupplierReportCreateView.as_view(),
+        name="supplier_report_create",
+    ),
+    path(
+        "supplier-reports/<int:pk>/",
+        requests.SupplierReportDetailView.as_view(),
+        name="supplier_report_detail",
+    ),
+    path(
+        "supplier-reports/<int:pk>/match/",
+        requests.SupplierReportMatchView.as_view(),
+        name="supplier_report_match",
+    ),
+    path(
+        "supplier-reports/<int:pk>/notes/",
+        requests.SupplierReportNoteView.as_view(),
+        name="supplier_report_note",
+    ),
+    path(
+        "supplier-reports/<int:pk>/evidence/",
+        requests.SupplierReportEvidenceView.as_view(),
+        name="supplier_report_evidence",
     ),
 ]

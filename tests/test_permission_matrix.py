@@ -37,7 +37,9 @@ from governance.models import (
     User,
 )
 from ketenkaart.models import (
+    AreaRequest,
     DisclosureRule,
+    ExpertiseProfile,
     Location,
     LocationImport,
     LocationList,
@@ -45,6 +47,9 @@ from ketenkaart.models import (
     ReleaseCell,
     ReleaseStatus,
     RestrictedDisclosure,
+    SupplierReport,
+    SupplierReportCompany,
+    SupplierReportNote,
 )
 from monitoring.models import (
     Answer,
@@ -73,6 +78,7 @@ from tests.ketenkaart.factories import (
     LocationFactory,
     LocationImportFactory,
     LocationListFactory,
+    use_report_storage,
 )
 from tests.monitoring.company_factories import (
     pdf_bytes,
@@ -165,6 +171,7 @@ def secretariat_sees_other(result: Expected) -> dict[str, Expected]:
 
 
 COMPANY = frozenset({"company_admin", "company_member"})
+NGO_UNION = frozenset({"ngo", "union"})
 
 
 def company_page(result: Expected, secretariat: Expected) -> dict[str, Expected]:
@@ -913,6 +920,134 @@ MATRIX: tuple[Row, ...] = (
         target="other_restriction",
         data="decision",
     ),
+    # --- ketenkaart: requests and reports around the map (views/requests.py) ----------
+    # NGOs and unions ask which companies are active in an area and see their own
+    # requests (another organisation's: 404); the secretariat sees and decides all.
+    Row(
+        "ketenkaart:area_request_list",
+        "GET",
+        only(NGO_UNION | {"secretariat"}, 200, 403),
+    ),
+    Row("ketenkaart:area_request_create", "GET", only(NGO_UNION, 200, 403)),
+    Row(
+        "ketenkaart:area_request_create",
+        "POST",
+        only(NGO_UNION, Redirect("ketenkaart:area_request_detail", "created"), 403),
+        data="area_request",
+    ),
+    Row(
+        "ketenkaart:area_request_detail",
+        "GET",
+        only(NGO_UNION | {"secretariat"}, 200, 403),
+        target="own_area_request",
+    ),
+    Row(
+        "ketenkaart:area_request_detail",
+        "GET",
+        only(NGO_UNION, 404, 403) | {"secretariat": 200},
+        target="other_area_request",
+    ),
+    Row(
+        "ketenkaart:area_request_decide",
+        "GET",
+        secretariat_only(),
+        target="other_area_request",
+    ),
+    Row(
+        "ketenkaart:area_request_decide",
+        "POST",
+        secretariat_only(Redirect("ketenkaart:area_request_detail", "same")),
+        target="other_area_request",
+        data="area_decision",
+    ),
+    # The expertise overview is shared with every party; NGOs and unions keep their own.
+    Row("ketenkaart:expertise_list", "GET", signed_in()),
+    Row("ketenkaart:expertise_edit", "GET", only(NGO_UNION, 200, 403)),
+    Row(
+        "ketenkaart:expertise_edit",
+        "POST",
+        only(NGO_UNION, Redirect("ketenkaart:expertise_list"), 403),
+        data="expertise",
+    ),
+    # Supplier reports: the reporter sees its own, a company those it was pointed to,
+    # the secretariat all; only the secretariat matches; the reporter never sees the
+    # dialogue with companies, a company never the evidence.
+    Row(
+        "ketenkaart:supplier_report_list",
+        "GET",
+        only(NGO_UNION | COMPANY | {"secretariat"}, 200, 403),
+    ),
+    Row("ketenkaart:supplier_report_create", "GET", only(NGO_UNION, 200, 403)),
+    Row(
+        "ketenkaart:supplier_report_create",
+        "POST",
+        only(NGO_UNION, Redirect("ketenkaart:supplier_report_detail", "created"), 403),
+        data="supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_detail",
+        "GET",
+        only(NGO_UNION | {"secretariat"}, 200, 403) | dict.fromkeys(COMPANY, 404),
+        target="own_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_detail",
+        "GET",
+        only(COMPANY | {"secretariat"}, 200, 403) | dict.fromkeys(NGO_UNION, 404),
+        target="other_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_evidence",
+        "GET",
+        only(NGO_UNION | {"secretariat"}, 200, 403) | dict.fromkeys(COMPANY, 404),
+        target="own_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_evidence",
+        "GET",
+        only({"secretariat"}, 200, 403) | dict.fromkeys(NGO_UNION | COMPANY, 404),
+        target="other_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_match",
+        "GET",
+        secretariat_only(),
+        target="own_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_match",
+        "POST",
+        secretariat_only(Redirect("ketenkaart:supplier_report_detail", "same")),
+        target="own_supplier_report",
+        data="supplier_match",
+    ),
+    Row(
+        "ketenkaart:supplier_report_note",
+        "GET",
+        only(COMPANY | {"secretariat"}, 405, 403),
+        target="other_supplier_report",
+    ),
+    Row(
+        "ketenkaart:supplier_report_note",
+        "POST",
+        only(
+            COMPANY | {"secretariat"},
+            Redirect("ketenkaart:supplier_report_detail", "same"),
+            403,
+        ),
+        target="other_supplier_report",
+        data="supplier_note",
+    ),
+    Row(
+        "ketenkaart:supplier_report_note",
+        "POST",
+        only(
+            {"secretariat"}, Redirect("ketenkaart:supplier_report_detail", "same"), 403
+        )
+        | dict.fromkeys(COMPANY, 404),
+        target="own_supplier_report",
+        data="supplier_note",
+    ),
     # --- allauth: sign-in, account and two-factor pages -------------------------------
     Row("account_login", "GET", signed_in(TO_DASHBOARD, anonymous=200)),
     Row(
@@ -1006,6 +1141,7 @@ def _private_storage(settings, monkeypatch, tmp_path):
     itself is moved there."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     use_private_storage(monkeypatch, settings.PRIVATE_MEDIA_ROOT)
+    use_report_storage(monkeypatch, settings.PRIVATE_MEDIA_ROOT)
 
 
 # --- the URL list ---------------------------------------------------------------------
@@ -1221,6 +1357,49 @@ def build_world(role: str) -> World:
         reason="Onze enige smelter zou herkenbaar zijn.",
         requested_by=secretariat_person,
     )
+    # Requests and reports around the map: an area request and a supplier report of
+    # the requesting person's NGO or union (of another NGO when the person belongs to
+    # none) and of the other NGO; the other NGO's report (with evidence) was pointed to
+    # the own company, the own one to nobody yet. The own company lists the reported
+    # supplier, so the secretariat can notify it.
+    own_ngo = (
+        own_org
+        if own_org.kind in {OrganisationKind.NGO, OrganisationKind.UNION}
+        else OrganisationFactory(name="Eigen NGO", ngo=True)
+    )
+    other_ngo = OrganisationFactory(name="Andere NGO", ngo=True)
+    area_requests = {
+        side: AreaRequest.objects.create(
+            organisation=ngo,
+            area_level="country",
+            area_code="CD",
+            reason="Kobalt uit ambachtelijke mijnen.",
+            requested_by=secretariat_person,
+        )
+        for side, ngo in (("own", own_ngo), ("other", other_ngo))
+    }
+    supplier_reports = {}
+    for side, ngo in (("own", own_ngo), ("other", other_ngo)):
+        supplier_report = SupplierReport(
+            organisation=ngo,
+            supplier_name=own_location.supplier_name,
+            normalised_name=own_location.normalised_name,
+            country=own_location.country,
+            activity="mining",
+            description="Onveilige werkomstandigheden.",
+            evidence_name="foto.pdf",
+            evidence_type="application/pdf",
+            reported_by=secretariat_person,
+        )
+        supplier_report.evidence.save("upload", ContentFile(pdf_bytes()), save=False)
+        supplier_report.save()
+        supplier_reports[side] = supplier_report
+    SupplierReportCompany.objects.create(
+        report=supplier_reports["other"],
+        company=own_company,
+        matched_names=[own_location.supplier_name],
+        notified_by=secretariat_person,
+    )
     world = World(person=person, own_org=own_org, other_org=other_org)
     world.targets = {
         "own_org": {"pk": own_org.pk},
@@ -1267,6 +1446,11 @@ def build_world(role: str) -> World:
         "release_csv": {"pk": release.pk, "fmt": "csv"},
         "own_restriction": {"pk": own_restriction.pk},
         "other_restriction": {"pk": other_restriction.pk},
+        "own_area_request": {"pk": area_requests["own"].pk},
+        "other_area_request": {"pk": area_requests["other"].pk},
+        "own_supplier_report": {"pk": supplier_reports["own"].pk},
+        "other_supplier_report": {"pk": supplier_reports["other"].pk},
+        "matched_company": {"pk": own_company.pk},
         "own_location": {"pk": own_location.pk},
         "other_location": {"pk": other_location.pk},
         "own_import": {"pk": own_import.pk},
@@ -1463,6 +1647,38 @@ DATA: dict[str, Callable[[World], dict]] = {
         "decided_on": "2026-11-02",
         "note": "",
     },
+    "area_request": lambda world: {
+        "area": "subregion:017",
+        "activity": "mining",
+        "year": "",
+        "reason": "Kinderarbeid in de kobaltmijnbouw.",
+    },
+    "area_decision": lambda world: {
+        "outcome": "approved",
+        "confidentiality_confirmed": "on",
+        "confidentiality_signed_on": "2026-01-15",
+        "note": "",
+    },
+    "expertise": lambda world: {
+        "countries": ["CD"],
+        "areas": ["017"],
+        "materials": ["cobalt"],
+        "themes": ["child_labour"],
+        "description": "Partners in Kolwezi.",
+        "contact_name": "Lotte Visser",
+        "contact_email": "lotte@tdh.test",
+        "contact_phone": "",
+    },
+    "supplier_report": lambda world: {
+        "supplier_name": "Mutanda Mining",
+        "country": "CD",
+        "activity": "mining",
+        "description": "Gedwongen ontruiming.",
+    },
+    "supplier_match": lambda world: {
+        "companies": [world.targets["matched_company"]["pk"]]
+    },
+    "supplier_note": lambda world: {"text": "Wij nemen contact op.", "status": ""},
     "plan": lambda world: {
         "themes": ["child_labour", "environment"],
         "risks_addressed": "Kobalt uit ambachtelijke mijnen.",
@@ -1503,6 +1719,11 @@ WATCHED = (
     LocationRelease,
     ReleaseCell,
     RestrictedDisclosure,
+    AreaRequest,
+    ExpertiseProfile,
+    SupplierReport,
+    SupplierReportCompany,
+    SupplierReportNote,
     Organisation,
     PlanOfApproach,
     ReviewComment,
@@ -1528,6 +1749,8 @@ CREATED = {
     "monitoring:round_detail": Round,
     "monitoring:talk_detail": ImprovementTalk,
     "ketenkaart:release_detail": LocationRelease,
+    "ketenkaart:area_request_detail": AreaRequest,
+    "ketenkaart:supplier_report_detail": SupplierReport,
 }
 
 

@@ -125,3 +125,27 @@ class NamedBytes(io.BytesIO):
     def __init__(self, data: bytes, name: str = "locations.csv") -> None:
         super().__init__(data)
         self.name = name
+
+
+def submitted_location(company, *, year: int = YEAR, **fields) -> Location:
+    """A location on the company's submitted list of `year` (made when missing)."""
+    from django.utils import timezone
+
+    location_list, _ = LocationList.objects.get_or_create(
+        company=company,
+        year=year,
+        defaults={"status": ListStatus.SUBMITTED, "submitted_at": timezone.now()},
+    )
+    return LocationFactory(location_list=location_list, **fields)
+
+
+def use_report_storage(monkeypatch, folder):
+    """Evidence of supplier reports goes to `folder` (the field's storage is made when
+    the model is imported, so the setting alone cannot move it)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from ketenkaart.models import SupplierReport
+
+    storage = FileSystemStorage(location=str(folder), base_url=None)
+    monkeypatch.setattr(SupplierReport._meta.get_field("evidence"), "storage", storage)
+    return storage

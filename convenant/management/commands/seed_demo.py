@@ -20,7 +20,7 @@ from governance.models import (
     Organisation,
     User,
 )
-from ketenkaart.demo import seed_ketenkaart, seed_releases
+from ketenkaart.demo import seed_ketenkaart, seed_releases, seed_requests
 from monitoring.demo import seed_monitoring
 
 DEMO_PASSWORD = "Convenant-demo-2025"  # noqa: S105 - the demo's published password
@@ -434,6 +434,7 @@ class Command(BaseCommand):
             seed_monitoring(secretariat=people["secretariaat@convenant.test"])
         seed_ketenkaart()
         seed_releases(secretariat=people["secretariaat@convenant.test"])
+        seed_requests(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
