@@ -33,6 +33,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 
 from convenant.audit import audit_record
+from convenant.spreadsheets import column_problem
 
 from . import permissions, selectors
 from .models import (
@@ -391,38 +392,12 @@ def _csv_rows(data: bytes, file_name: str) -> list[list[Any]]:
 
 
 def _check_headers(headers: Sequence[str]) -> str | None:
-    from openpyxl.utils import get_column_letter
-
-    seen: set[str] = set()
-    unknown: list[str] = []
-    twice: list[str] = []
-    for index, header in enumerate(headers, start=1):
-        if not header:
-            unknown.append(
-                _("a column without a name (column %(letter)s)")
-                % {"letter": get_column_letter(index)}
-            )
-        elif header not in COLUMNS:
-            unknown.append(f"“{header}”")
-        elif header in seen:
-            twice.append(header)
-        seen.add(header)
-    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
-    if not (missing or unknown or twice):
-        return None
-    problems = []
-    if missing:
-        problems.append(_("Missing: %(columns)s.") % {"columns": ", ".join(missing)})
-    if unknown:
-        problems.append(_("Unknown: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if twice:
-        problems.append(
-            _("More than once: %(columns)s.") % {"columns": ", ".join(twice)}
-        )
-    return _(
-        "The columns in the first row do not match the template. %(problems)s The "
-        "first row names the columns %(expected)s."
-    ) % {"problems": " ".join(problems), "expected": _expected_columns()}
+    return column_problem(
+        headers,
+        known=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        expected=_expected_columns(),
+    )
 
 
 class _OrganisationLoader(BaseInstanceLoader):

@@ -20,6 +20,7 @@ import filetype
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX, Format
 
+from convenant.spreadsheets import column_problem
 from governance.resources import cell_text
 
 from .resources import COLUMNS, REQUIRED_COLUMNS
@@ -272,40 +273,6 @@ def _csv_rows(reader, file_name: str) -> Iterator[list[str]]:
 
 def check_headers(headers: Sequence[str]) -> str | None:
     """Why the first row does not name the template's columns, or None when it does."""
-    from openpyxl.utils import get_column_letter
-
-    seen: set[str] = set()
-    unknown: list[str] = []
-    twice: list[str] = []
-    for index, header in enumerate(headers, start=1):
-        if not header:
-            unknown.append(
-                _("a column without a name (column %(letter)s)")
-                % {"letter": get_column_letter(index)}
-            )
-        elif header not in COLUMNS:
-            unknown.append(f"“{header}”")
-        elif header in seen:
-            twice.append(header)
-        seen.add(header)
-    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
-    if not (missing or unknown or twice):
-        return None
-    problems = []
-    if missing:
-        problems.append(
-            _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    if unknown:
-        problems.append(
-            _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}
-        )
-    if twice:
-        problems.append(
-            _("Columns named more than once: %(columns)s.")
-            % {"columns": ", ".join(twice)}
-        )
-    return _(
-        "Row 1 does not name the columns of the template. %(problems)s Row 1 names "
-        "the columns %(expected)s."
-    ) % {"problems": " ".join(problems), "expected": expected_columns()}
+    return column_problem(
+        headers, known=COLUMNS, required=REQUIRED_COLUMNS, expected=expected_columns()
+    )

@@ -264,8 +264,8 @@ def test_missing_columns_are_named(company):
     message = file_problem(run(company, csv_bytes("a,b,c,NL,copper,x", header=header)))
 
     assert message == (
-        "Row 1 does not name the columns of the template. Missing columns: activity, "
-        "tier. Unknown columns: “notes”. Row 1 names the columns supplier_name, "
+        "The columns in the first row do not match the template. Missing: activity, "
+        "tier. Unknown: “notes”. The first row names the columns supplier_name, "
         "address, city, country, activity, materials, tier, and optionally "
         "region_code, relation, external_id."
     )

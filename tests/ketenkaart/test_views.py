@@ -289,7 +289,7 @@ def test_a_file_with_a_bad_row_shows_the_problem_and_cannot_be_confirmed(
     [
         (b"", "The file is empty."),
         (b"%PDF-1.4 junk", "is a PDF file, not a CSV or XLSX file"),
-        (b"name,city\nx,y\n", "Missing columns: supplier_name, address, country"),
+        (b"name,city\nx,y\n", "Missing: supplier_name, address, country"),
     ],
 )
 @pytest.mark.django_db
