@@ -40,6 +40,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from governance.models import CsrdCategory
 from governance.permissions import is_secretariat
+from ketenkaart.selectors import transparency_figures
 
 from .. import permissions
 from ..forms.company import AnswerForm, EvidenceForm, ProfileForm
@@ -684,6 +685,11 @@ class AssessmentReviewView(AssessmentAccessMixin, View):
         assessment = self.get_assessment(pk)
         review = selectors.review_missing(assessment=assessment, language=_language())
         can_submit = _profile_editable(request.user, assessment)
+        # The ketenkaart's figures of the round's year, beside the answers on
+        # supply-chain transparency (art. 18).
+        figures = transparency_figures(
+            assessment.organisation, assessment.round.opens_on.year
+        )
         return render(
             request,
             "monitoring/company/review.html",
@@ -691,6 +697,7 @@ class AssessmentReviewView(AssessmentAccessMixin, View):
                 **_header_context(request, assessment),
                 "review": review,
                 "can_submit": can_submit,
+                "figures": figures if figures.has_figures else None,
             },
         )
 

@@ -297,3 +297,21 @@ def test_resubmitting_without_a_window_is_refused_with_a_message(
 
     assert "There is no open improvement window" in response.content.decode()
     assert not ScoreRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_review_page_shows_the_transparency_figures_of_the_list(client):
+    from tests.ketenkaart.factories import submitted_location
+
+    assessment = profiled_assessment()
+    officer = company_person(assessment)
+    year = assessment.round.opens_on.year
+    submitted_location(assessment.organisation, year=year, tier=1)
+    submitted_location(assessment.organisation, year=year, tier=3)
+    client.force_login(officer)
+    page = client.get(
+        reverse("monitoring:assessment_review", args=[assessment.pk])
+    ).content.decode()
+    assert "supply-chain transparency" in page
+    assert "Beyond tier 1" in page
+    assert "50&nbsp;%" in page
