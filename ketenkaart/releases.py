@@ -369,6 +369,9 @@ def release_build(*, release_id: int) -> LocationRelease:
     try:
         with transaction.atomic():
             release = LocationRelease.objects.select_for_update().get(pk=release_id)
+            if release.status != ReleaseStatus.RUNNING:
+                # The same task delivered twice: the other run built it meanwhile.
+                return release
             _build(release)
     except Exception as error:
         LocationRelease.objects.filter(pk=release_id).update(

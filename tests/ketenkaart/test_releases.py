@@ -424,3 +424,38 @@ def test_publish_and_export_commands(cohort, tmp_path, secretariat):
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert {row["area_code"] for row in rows} == {"CD", "014"}
     assert all(row["companies"] == "3-4" for row in rows)
+
+
+def test_a_task_delivered_twice_leaves_the_release_published(cohort, secretariat):
+    """Two deliveries of the build task: the second marks the release running, then
+    finds it published by the first when its turn to build comes, and leaves it."""
+    with mock.patch("ketenkaart.tasks.publish_location_list.delay"):
+        release, _started = releases.release_start(year=YEAR, actor=secretariat)
+    manager = LocationRelease.objects
+    real_select = manager.select_for_update
+    lookups = []
+
+    class OtherWorkerFinishesFirst:
+        def get(self, **kwargs):
+            lookups.append(kwargs)
+            if len(lookups) == 2:
+                # Between the two steps the first delivery builds the release.
+                with mock.patch.object(manager, "select_for_update", real_select):
+                    LocationRelease.objects.filter(pk=release.pk).update(
+                        status=ReleaseStatus.QUEUED
+                    )
+                    releases.release_build(release_id=release.pk)
+            return real_select().get(**kwargs)
+
+    with mock.patch.object(
+        manager, "select_for_update", return_value=OtherWorkerFinishesFirst()
+    ):
+        again = releases.release_build(release_id=release.pk)
+    assert len(lookups) == 2
+    assert again.status == ReleaseStatus.PUBLISHED
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.PUBLISHED
+    assert release.error_message == ""
+    assert release.cells.count() == len(
+        {(c.area_level, c.area_code, c.activity) for c in release.cells.all()}
+    )
