@@ -162,3 +162,27 @@ def user_visible_to(user) -> QuerySet[User]:
     if user.is_authenticated and user.organisation_id:
         return User.objects.filter(organisation_id=user.organisation_id)
     return User.objects.none()
+
+
+# --- Kerngroep seats, the chair and meetings (agenda, documents, guests, minutes) ---
+# (area: meetings)
+
+
+# --- Decisions, Kerngroep votes and the Sector Module Assembly ----------------
+# (area: decisions)
+
+
+# --- Accession and the supporter's signatures ---------------------------------
+# (area: membership)
+
+
+# --- Confidentiality agreements and modules -----------------------------------
+# (area: confidentiality)
+
+
+# --- Withdrawal, removal and its public notice, complaints, yearly documents ---
+# (area: conduct)
+
+
+# --- Meeting packs ------------------------------------------------------------
+# (area: packs)

@@ -18,8 +18,9 @@ leak into other cases.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -80,6 +81,30 @@ from tests.ketenkaart.factories import (
     LocationListFactory,
     use_report_storage,
 )
+from tests.matrix import (
+    ANONYMOUS,
+    COMPANY,
+    EXTENSIONS,
+    NGO_UNION,
+    SIGN_IN,
+    TO_DASHBOARD,
+    TO_OWN_RESULT,
+    TO_OWN_STEP,
+    TO_ROUND,
+    Expected,
+    Redirect,
+    Row,
+    World,
+    company_page,
+    everyone,
+    only,
+    other_assessment,
+    own_admins,
+    own_assessment,
+    secretariat_only,
+    secretariat_sees_other,
+    signed_in,
+)
 from tests.monitoring.company_factories import (
     pdf_bytes,
     profiled_assessment,
@@ -94,111 +119,6 @@ from tests.monitoring.factories import (
     RoundFactory,
     ScoreRecordFactory,
 )
-
-ANONYMOUS = "anonymous"
-SIGNED_IN = tuple(role for role in ROLES if role != ANONYMOUS)
-# Roles whose person (in make_person) administers their own organisation and so may
-# invite and switch off colleagues there; the others are plain members.
-OWN_ORGANISATION_ADMINS = frozenset(
-    {"secretariat", "company_admin", "ngo", "union", "branch"}
-)
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to the URL named `to`. `target` names the World kwargs to reverse it with
-    ("" for none, "same" for those of the request, "created" for the organisation the
-    request made); `with_next` also checks that the ?next= parameter is the requested
-    path."""
-
-    to: str
-    target: str = ""
-    with_next: bool = False
-
-
-SIGN_IN = Redirect("account_login", with_next=True)
-TO_DASHBOARD = Redirect("dashboard")
-
-Expected = int | Redirect
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    expect: dict[str, Expected]
-    target: str = ""
-    data: str = ""
-
-    def __post_init__(self) -> None:
-        assert set(self.expect) == set(ROLES), f"{self.name}: every role is decided"
-
-
-def everyone(result: Expected) -> dict[str, Expected]:
-    return dict.fromkeys(ROLES, result)
-
-
-def signed_in(
-    result: Expected = 200, anonymous: Expected = SIGN_IN
-) -> dict[str, Expected]:
-    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, result)}
-
-
-def only(
-    roles: frozenset[str] | set[str],
-    result: Expected,
-    otherwise: Expected,
-    anonymous: Expected = SIGN_IN,
-) -> dict[str, Expected]:
-    expect = signed_in(otherwise, anonymous)
-    expect.update(dict.fromkeys(roles, result))
-    return expect
-
-
-def secretariat_only(result: Expected = 200) -> dict[str, Expected]:
-    return only({"secretariat"}, result, 403)
-
-
-def own_admins(result: Expected) -> dict[str, Expected]:
-    """The organisation's own admins (and the secretariat) may; for anybody else the
-    object is not theirs to touch: 404."""
-    return only(OWN_ORGANISATION_ADMINS, result, 404)
-
-
-def secretariat_sees_other(result: Expected) -> dict[str, Expected]:
-    """Another company's object: only the secretariat may; the rest get 404."""
-    return only({"secretariat"}, result, 404)
-
-
-COMPANY = frozenset({"company_admin", "company_member"})
-NGO_UNION = frozenset({"ngo", "union"})
-
-
-def company_page(result: Expected, secretariat: Expected) -> dict[str, Expected]:
-    """A page of one assessment (views/company.py): the company's people get `result`,
-    the secretariat (which reviews every assessment, read-only) `secretariat`, every
-    other role 403."""
-    expect = only(COMPANY, result, 403)
-    expect["secretariat"] = secretariat
-    return expect
-
-
-def own_assessment(
-    result: Expected, secretariat: Expected = 403
-) -> dict[str, Expected]:
-    """The company's own assessment: `result` for its people."""
-    return company_page(result, secretariat)
-
-
-def other_assessment(secretariat: Expected = 403) -> dict[str, Expected]:
-    """Another company's assessment: not the company's to see (404)."""
-    return company_page(404, secretariat)
-
-
-TO_OWN_STEP = Redirect("monitoring:assessment_step", "own_step")
-TO_OWN_RESULT = Redirect("monitoring:assessment_result", "own_assessment")
-# The round's progress page, after each of the secretariat's round actions.
-TO_ROUND = Redirect("monitoring:round_detail", "same")
 
 MATRIX: tuple[Row, ...] = (
     # --- the project's own pages --------------------------------------------------------
@@ -1116,6 +1036,10 @@ MATRIX: tuple[Row, ...] = (
     Row("admin:logout", "GET", everyone(Redirect("admin:index"))),
 )
 
+# The areas that bring their own rows, data, watched tables and world objects.
+_EXTENSIONS = tuple(importlib.import_module(name) for name in EXTENSIONS)
+MATRIX += tuple(row for module in _EXTENSIONS for row in module.ROWS)
+
 # ADMIN RULE: every other name in the `admin` namespace (model changelists, add/change/
 # delete/history pages, app lists, password change, autocomplete, jsi18n, view_on_site)
 # passes through the same `AdminSite.admin_view` staff check as admin:index, so one rule
@@ -1172,14 +1096,6 @@ def named_urls(
 
 
 # --- the world each case runs in ------------------------------------------------------
-
-
-@dataclass
-class World:
-    person: object | None
-    own_org: object
-    other_org: object
-    targets: dict[str, dict] = field(default_factory=dict)
 
 
 # The question the matrix answers and adds documents to: 1.1 of the test framework
@@ -1401,6 +1317,14 @@ def build_world(role: str) -> World:
         notified_by=secretariat_person,
     )
     world = World(person=person, own_org=own_org, other_org=other_org)
+    world.context = {
+        "own_company": own_company,
+        "other_company": other_org,
+        "own_ngo": own_ngo,
+        "other_ngo": other_ngo,
+        "secretariat_person": secretariat_person,
+        "year": year,
+    }
     world.targets = {
         "own_org": {"pk": own_org.pk},
         "other_org": {"pk": other_org.pk},
@@ -1462,6 +1386,8 @@ def build_world(role: str) -> World:
         "email_key": {"key": "no-such-confirmation-key"},
         "reset_key": {"uidb36": "1", "key": "no-such-reset-key"},
     }
+    for module in _EXTENSIONS:
+        module.build(world)
     return world
 
 
@@ -1697,6 +1623,8 @@ DATA: dict[str, Callable[[World], dict]] = {
         "explanation": "Grafiet uit Xinjiang.",
     },
 }
+for _module in _EXTENSIONS:
+    DATA.update(_module.DATA)
 
 
 # Tables a request could write to. A refused request leaves every row as it was.
@@ -1733,6 +1661,7 @@ WATCHED = (
     TalkAction,
     User,
 )
+WATCHED += tuple(model for module in _EXTENSIONS for model in module.WATCHED)
 REFUSALS = (403, 404, 405, SIGN_IN)
 
 
@@ -1752,6 +1681,8 @@ CREATED = {
     "ketenkaart:area_request_detail": AreaRequest,
     "ketenkaart:supplier_report_detail": SupplierReport,
 }
+for _module in _EXTENSIONS:
+    CREATED.update(_module.CREATED)
 
 
 def assert_response(response, expected: Expected, path: str, world: World, row: Row):

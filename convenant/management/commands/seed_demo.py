@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from convenant.selectors import agreement_current
+from governance import demo as governance_demo
 from governance import services
 from governance.models import (
     ChairTerm,
@@ -22,6 +23,16 @@ from governance.models import (
 )
 from ketenkaart.demo import seed_ketenkaart, seed_releases, seed_requests
 from monitoring.demo import seed_monitoring
+
+# Governance demo data in the order each area builds on the one before.
+GOVERNANCE_AREAS = (
+    governance_demo.meetings,
+    governance_demo.decisions,
+    governance_demo.membership,
+    governance_demo.confidentiality,
+    governance_demo.conduct,
+    governance_demo.packs,
+)
 
 DEMO_PASSWORD = "Convenant-demo-2025"  # noqa: S105 - the demo's published password
 
@@ -435,6 +446,8 @@ class Command(BaseCommand):
         seed_ketenkaart()
         seed_releases(secretariat=people["secretariaat@convenant.test"])
         seed_requests(secretariat=people["secretariaat@convenant.test"])
+        for area in GOVERNANCE_AREAS:
+            area.seed(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"

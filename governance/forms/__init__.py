@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from convenant.forms import DateInput
 from convenant.models import AgreementYear
 
-from .models import (
+from ..models import (
     ContributionStatus,
     Invitation,
     Organisation,
@@ -115,7 +115,7 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
         elif p1:
-            from .models import User
+            from ..models import User
 
             candidate = User(
                 email=self.email,

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from convenant.audit import audit_record
 from convenant.models import Agreement, AgreementYear
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     ALLOWED_STATUS_CHANGES,
     Contribution,
     ContributionStatus,
@@ -228,7 +228,7 @@ def invitation_create(
         request=request,
         details={"email": email, "role": role, "replaces": replaced},
     )
-    from .tasks import send_invitation
+    from ..tasks import send_invitation
 
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk, token))
     return IssuedInvitation(invitation=invitation, token=token)

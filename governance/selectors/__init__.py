@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from convenant.models import Agreement, AgreementYear
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Contribution,
     ContributionStatus,
     FteBand,

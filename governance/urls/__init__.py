@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .. import views
+from . import conduct, confidentiality, decisions, meetings, membership, packs
 
 app_name = "governance"
 
@@ -94,3 +95,13 @@ urlpatterns += [
     ),
     path("finance/bands/", views.finance.FteBandsView.as_view(), name="fte_bands"),
 ]
+
+# Governance (issue areas, each in its own module of this package)
+urlpatterns += (
+    meetings.urlpatterns
+    + decisions.urlpatterns
+    + membership.urlpatterns
+    + confidentiality.urlpatterns
+    + conduct.urlpatterns
+    + packs.urlpatterns
+)

@@ -1,0 +1,2 @@
+"""Demo data for the governance pages, one module per area, called by seed_demo in
+this order."""

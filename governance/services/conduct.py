@@ -1,0 +1,3 @@
+"""Services: conduct."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Services: confidentiality."""
+
+from __future__ import annotations

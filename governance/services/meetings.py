@@ -1,0 +1,3 @@
+"""Services: meetings."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Services: membership."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Services: packs."""
+
+from __future__ import annotations

@@ -1,0 +1,5 @@
+"""URLs of the conduct pages (namespace governance)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
