@@ -30,6 +30,8 @@ from ..models import AgendaItem, Decision, DecisionStatus, FinalOutcome, User
 
 Handler = Callable[..., None]
 _HANDLERS: dict[str, Handler] = {}
+SeatHolders = Callable[..., dict[str, int]]
+_SEAT_HOLDERS: dict[str, SeatHolders] = {}
 
 
 def on_decided(model: type[models.Model]) -> Callable[[Handler], Handler]:
@@ -41,6 +43,32 @@ def on_decided(model: type[models.Model]) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def seat_holders_for(model: type[models.Model]) -> Callable[[SeatHolders], SeatHolders]:
+    """Register who holds the four seats for decisions about subjects of `model`, when
+    that is not simply today's Kerngroep (a complaint's panel, art. 84): the function
+    is called as func(decision) and returns {constituency: organisation id}."""
+
+    def register(func: SeatHolders) -> SeatHolders:
+        _SEAT_HOLDERS[model._meta.label_lower] = func
+        return func
+
+    return register
+
+
+def _subject_label(decision: Decision) -> str | None:
+    if decision.subject_type_id is None:
+        return None
+    return f"{decision.subject_type.app_label}.{decision.subject_type.model}"
+
+
+def seat_holders(decision: Decision) -> dict[str, int] | None:
+    """The organisations that hold the seats for this decision when its subject says
+    so; None means today's Kerngroep seats."""
+    label = _subject_label(decision)
+    func = _SEAT_HOLDERS.get(label) if label else None
+    return func(decision) if func is not None else None
 
 
 def decision_for(subject: models.Model) -> Decision | None:
@@ -131,10 +159,8 @@ def decision_finalise(
         request=request,
         details={"outcome": outcome, "kerngroep": decision.kerngroep_outcome},
     )
-    if decision.subject_type_id is not None:
-        handler = _HANDLERS.get(
-            f"{decision.subject_type.app_label}.{decision.subject_type.model}"
-        )
-        if handler is not None:
-            handler(decision, actor=actor)
+    label = _subject_label(decision)
+    handler = _HANDLERS.get(label) if label else None
+    if handler is not None:
+        handler(decision, actor=actor)
     return decision
