@@ -15,8 +15,11 @@ from django.utils import timezone
 from .models import (
     ChairTerm,
     KerngroepSeat,
+    Meeting,
     Organisation,
     OrganisationKind,
+    OrganisationStatus,
+    Participation,
     User,
 )
 
@@ -166,6 +169,64 @@ def user_visible_to(user) -> QuerySet[User]:
 
 # --- Kerngroep seats, the chair and meetings (agenda, documents, guests, minutes) ---
 # (area: meetings)
+
+# Kerngroep meetings are closed (art. 48): the Kerngroep, its chair and the secretariat
+# see everything; every party and supporter, and the government as co-funder, see the
+# agenda and minutes in outline.
+
+
+def can_view_meetings_full(user) -> bool:
+    """Every agenda item with its description and documents, the guests and the full
+    minutes."""
+    return bool(
+        user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR}
+    )
+
+
+def can_view_meetings(user) -> bool:
+    """The meetings in full, or in outline for the people of an active party or
+    supporter and of the government."""
+    if can_view_meetings_full(user):
+        return True
+    if has_role(user, Role.GOVERNMENT):
+        return True
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        user.is_authenticated
+        and organisation is not None
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.status
+        in {OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING}
+    )
+
+
+def meeting_visible_to(user) -> QuerySet[Meeting]:
+    if can_view_meetings(user):
+        return Meeting.objects.all()
+    return Meeting.objects.none()
+
+
+def can_manage_meetings(user) -> bool:
+    """Plan meetings, keep their agenda and documents, write and lock the minutes."""
+    return is_secretariat(user)
+
+
+def can_propose_guest(user) -> bool:
+    return is_secretariat(user) or has_role(user, Role.KERNGROEP)
+
+
+def can_admit_guest(user) -> bool:
+    """Only the chair admits external guests (art. 48)."""
+    return has_role(user, Role.CHAIR)
+
+
+def can_view_seats(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_manage_seats(user) -> bool:
+    """Assign Kerngroep seats, change representatives and record the chair's terms."""
+    return is_secretariat(user)
 
 
 # --- Decisions, Kerngroep votes and the Sector Module Assembly ----------------

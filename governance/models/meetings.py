@@ -113,6 +113,16 @@ class MeetingGuest(models.Model):
         verbose_name=_("admitted by"),
     )
     admitted_at = models.DateTimeField(_("admitted"), null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("refused by"),
+    )
+    refused_at = models.DateTimeField(_("refused"), null=True, blank=True)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
 
     class Meta:
         verbose_name = _("guest")
@@ -121,6 +131,10 @@ class MeetingGuest(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_decided(self) -> bool:
+        return self.admitted_at is not None or self.refused_at is not None
 
 
 class AgendaVisibility(models.TextChoices):

@@ -425,6 +425,10 @@ class ChairTerm(models.Model):
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"), null=True, blank=True)
+    proposed_on = models.DateField(_("proposed by the SER on"), null=True, blank=True)
+    confirmed_on = models.DateField(
+        _("confirmed by the Kerngroep on"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("chair term")
@@ -433,6 +437,17 @@ class ChairTerm(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors.setdefault("ends_on", []).append(_("The end lies before the start."))
+        if self.confirmed_on and self.proposed_on and self.confirmed_on < self.proposed_on:
+            errors.setdefault("confirmed_on", []).append(
+                _("The Kerngroep confirms the chair after the SER proposed them.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class FteBand(models.Model):
