@@ -8,12 +8,14 @@ The outcome of a vote is never stored as typed: services compute it with
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,12 +25,24 @@ from django.utils.translation import pgettext_lazy
 from .members import Constituency, Organisation
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT, in PRIVATE_MEDIA_ROOT as it is set when a file is
+    read or written (not when the model is imported), so that a changed setting, as in
+    tests, moves them as well."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage():
     # Agenda documents are confidential like evidence: stored outside MEDIA_URL and
     # served only by permission-checked views.
-    from monitoring.models import private_storage as storage
-
-    return storage()
+    return PrivateStorage(base_url=None)
 
 
 class MeetingStatus(models.TextChoices):

@@ -406,13 +406,12 @@ def meeting_outline(meeting: Meeting) -> MeetingOutline:
     header = (
         Meeting.objects.select_related("agreement_year", "minutes_approved_in")
         .only(
-            "pk",
             "starts_at",
             "location",
             "status",
             "minutes_approved_at",
             "agreement_year__number",
-            "minutes_approved_in__pk",
+            "minutes_approved_in__id",
             "minutes_approved_in__starts_at",
         )
         .get(pk=meeting.pk)

@@ -103,3 +103,53 @@ class ChairTermFactory(factory.django.DjangoModelFactory):
         UserFactory, organisation=factory.SubFactory(OrganisationFactory, ser=True)
     )
     starts_on = SIGNED
+
+
+# --- Meetings (area: meetings) -----------------------------------------------------------
+
+
+def _agreement_year_of(meeting) -> object:
+    from convenant.models import AgreementYear
+    from django.utils import timezone as tz
+
+    day = tz.localtime(meeting.starts_at).date()
+    return AgreementYear.objects.get(
+        agreement__code="metaal-2025-2029", starts_on__lte=day, ends_on__gte=day
+    )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Meeting"
+
+    starts_at = factory.LazyFunction(
+        lambda: dt.datetime(2026, 3, 12, 10, 0, tzinfo=dt.UTC)
+    )
+    location = "Den Haag, SER-gebouw"
+    agreement_year = factory.LazyAttribute(_agreement_year_of)
+    created_by = factory.SubFactory(
+        UserFactory, organisation=factory.SubFactory(OrganisationFactory, secretariat=True)
+    )
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+    description = "Toelichting voor de Kerngroep."
+    visibility = "outline"
+    outline = "In hoofdlijnen voor alle partijen."
+
+
+class MeetingGuestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.MeetingGuest"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = factory.Sequence(lambda n: f"Gast {n}")
+    affiliation = "OESO"
+    reason = "Toelichting op de richtlijnen."
+    proposed_by = factory.SubFactory(UserFactory)
