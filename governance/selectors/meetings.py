@@ -245,6 +245,10 @@ class MeetingHeader:
     def minutes_locked(self) -> bool:
         return self.approved_in_pk is not None
 
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 @dataclass(frozen=True)
 class DocumentRow:
