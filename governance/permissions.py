@@ -178,9 +178,7 @@ def user_visible_to(user) -> QuerySet[User]:
 def can_view_meetings_full(user) -> bool:
     """Every agenda item with its description and documents, the guests and the full
     minutes."""
-    return bool(
-        user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR}
-    )
+    return bool(user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
 
 
 def can_view_meetings(user) -> bool:

@@ -39,7 +39,9 @@ SER_GEBOUW = "Den Haag, SER-gebouw"
 
 
 def _at(year: int, month: int, day: int, hour: int = 13, minute: int = 30):
-    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+    return dt.datetime(
+        year, month, day, hour, minute, tzinfo=timezone.get_default_timezone()
+    )
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
@@ -354,7 +356,9 @@ def _deputies(secretariat) -> None:
 
     for email, first, last, constituency in DEPUTIES:
         seat = (
-            KerngroepSeat.objects.filter(constituency=constituency, ends_on__isnull=True)
+            KerngroepSeat.objects.filter(
+                constituency=constituency, ends_on__isnull=True
+            )
             .select_related("organisation")
             .order_by("-starts_on")
             .first()
@@ -459,7 +463,9 @@ def seed(*, secretariat) -> None:
     """Idempotent: running it twice adds nothing the second time."""
     _deputies(secretariat)
     _chair()
-    if Meeting.objects.filter(starts_at__in=[m["starts_at"] for m in MEETINGS]).exists():
+    if Meeting.objects.filter(
+        starts_at__in=[m["starts_at"] for m in MEETINGS]
+    ).exists():
         return
     march, june, september, december = MEETINGS
     held = [

@@ -7,35 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0003_meetings_and_decisions'),
+        ("governance", "0003_meetings_and_decisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chairterm',
-            name='confirmed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='confirmed by the Kerngroep on'),
+            model_name="chairterm",
+            name="confirmed_on",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="confirmed by the Kerngroep on"
+            ),
         ),
         migrations.AddField(
-            model_name='chairterm',
-            name='proposed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='proposed by the SER on'),
+            model_name="chairterm",
+            name="proposed_on",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="proposed by the SER on"
+            ),
         ),
         migrations.AddField(
-            model_name='meetingguest',
-            name='proposed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed'),
+            model_name="meetingguest",
+            name="proposed_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="proposed"
+            ),
         ),
         migrations.AddField(
-            model_name='meetingguest',
-            name='refused_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='refused'),
+            model_name="meetingguest",
+            name="refused_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="refused"),
         ),
         migrations.AddField(
-            model_name='meetingguest',
-            name='refused_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='refused by'),
+            model_name="meetingguest",
+            name="refused_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="refused by",
+            ),
         ),
     ]

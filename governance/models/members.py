@@ -442,7 +442,11 @@ class ChairTerm(models.Model):
         errors: dict[str, list] = {}
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors.setdefault("ends_on", []).append(_("The end lies before the start."))
-        if self.confirmed_on and self.proposed_on and self.confirmed_on < self.proposed_on:
+        if (
+            self.confirmed_on
+            and self.proposed_on
+            and self.confirmed_on < self.proposed_on
+        ):
             errors.setdefault("confirmed_on", []).append(
                 _("The Kerngroep confirms the chair after the SER proposed them.")
             )

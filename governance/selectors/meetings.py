@@ -117,9 +117,9 @@ def representative_choices(organisation_id: int | None) -> QuerySet[User]:
     """The active people of an organisation, who may represent it in the Kerngroep."""
     if organisation_id is None:
         return User.objects.none()
-    return User.objects.filter(organisation_id=organisation_id, is_active=True).order_by(
-        "last_name", "first_name", "email"
-    )
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True
+    ).order_by("last_name", "first_name", "email")
 
 
 # --- Meetings: the list ----------------------------------------------------------------
@@ -360,9 +360,7 @@ def meeting_full(meeting: Meeting) -> MeetingFull:
             queryset=AgendaDocument.objects.order_by("uploaded_at", "pk"),
         )
     )
-    guests = MeetingGuest.objects.filter(meeting=meeting).select_related(
-        "proposed_by"
-    )
+    guests = MeetingGuest.objects.filter(meeting=meeting).select_related("proposed_by")
     return MeetingFull(
         meeting=_header(meeting),
         items=tuple(

@@ -260,9 +260,7 @@ def chair_term_create(
     }:
         raise ValidationError(
             {
-                "person": _(
-                    "The chair is independent: %(person)s works for a party."
-                )
+                "person": _("The chair is independent: %(person)s works for a party.")
                 % {"person": person}
             }
         )
@@ -749,9 +747,7 @@ def guest_decide(
             _("The chair has already decided on %(name)s.") % {"name": guest.name},
             code="decided",
         )
-    _require_planned(
-        guest.meeting, _("Guests are admitted to a planned meeting only.")
-    )
+    _require_planned(guest.meeting, _("Guests are admitted to a planned meeting only."))
     now = timezone.now()
     if admit:
         guest.admitted_by, guest.admitted_at = actor, now

@@ -20,7 +20,9 @@ urlpatterns: list = [
     path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path(
-        "meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"
+        "meetings/<int:pk>/",
+        meetings.MeetingDetailView.as_view(),
+        name="meeting_detail",
     ),
     path(
         "meetings/<int:pk>/edit/",
@@ -33,7 +35,9 @@ urlpatterns: list = [
         name="meeting_cancel",
     ),
     path(
-        "meetings/<int:pk>/held/", meetings.MeetingHeldView.as_view(), name="meeting_held"
+        "meetings/<int:pk>/held/",
+        meetings.MeetingHeldView.as_view(),
+        name="meeting_held",
     ),
     path(
         "meetings/<int:pk>/minutes/",

@@ -87,7 +87,9 @@ class MeetingListView(MeetingsReadMixin, View):
             {
                 "years": years,
                 "year": year,
-                "overview": selectors.meeting_year(user=request.user, agreement_year=year),
+                "overview": selectors.meeting_year(
+                    user=request.user, agreement_year=year
+                ),
                 "full": permissions.can_view_meetings_full(request.user),
                 "can_manage": permissions.can_manage_meetings(request.user),
             },
@@ -234,7 +236,9 @@ class MinutesApproveView(_MeetingActionView):
     def act(self, meeting) -> None:
         earlier = selectors.minutes_to_approve(meeting)
         if earlier is None:
-            raise ValidationError(_("There are no minutes for this meeting to approve."))
+            raise ValidationError(
+                _("There are no minutes for this meeting to approve.")
+            )
         services.minutes_approve(
             meeting=earlier,
             approved_in=meeting,

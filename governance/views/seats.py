@@ -49,7 +49,9 @@ class SeatAssignView(SeatsManageMixin, View):
         initial = {}
         if request.GET.get("constituency"):
             initial["constituency"] = request.GET["constituency"]
-        return render(request, self.template_name, {"form": SeatAssignForm(initial=initial)})
+        return render(
+            request, self.template_name, {"form": SeatAssignForm(initial=initial)}
+        )
 
     def post(self, request):
         form = SeatAssignForm(request.POST)

@@ -109,8 +109,9 @@ class ChairTermFactory(factory.django.DjangoModelFactory):
 
 
 def _agreement_year_of(meeting) -> object:
-    from convenant.models import AgreementYear
     from django.utils import timezone as tz
+
+    from convenant.models import AgreementYear
 
     day = tz.localtime(meeting.starts_at).date()
     return AgreementYear.objects.get(
@@ -128,7 +129,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     location = "Den Haag, SER-gebouw"
     agreement_year = factory.LazyAttribute(_agreement_year_of)
     created_by = factory.SubFactory(
-        UserFactory, organisation=factory.SubFactory(OrganisationFactory, secretariat=True)
+        UserFactory,
+        organisation=factory.SubFactory(OrganisationFactory, secretariat=True),
     )
 
 

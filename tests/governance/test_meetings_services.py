@@ -207,7 +207,10 @@ def test_deleting_an_item_closes_the_gap(planned, secretariat):
 def test_an_item_with_a_decision_stays(planned, secretariat):
     item = AgendaItemFactory(meeting=planned)
     Decision.objects.create(
-        title="Toetreding", proposal="Toelaten.", agenda_item=item, created_by=secretariat
+        title="Toetreding",
+        proposal="Toelaten.",
+        agenda_item=item,
+        created_by=secretariat,
     )
     refused(
         lambda: services.agenda_item_delete(item=item, actor=secretariat),
@@ -270,7 +273,9 @@ def test_minutes_are_written_once_held(planned, held, secretariat):
 
 def _written(meeting, secretariat):
     return services.minutes_write(
-        meeting=meeting, full="Volledig verslag.", outline="Verslag in hoofdlijnen.",
+        meeting=meeting,
+        full="Volledig verslag.",
+        outline="Verslag in hoofdlijnen.",
         actor=secretariat,
     )
 
@@ -300,9 +305,7 @@ def test_a_later_meeting_approves_and_locks_the_minutes(held, secretariat):
             meeting=held, title="Nieuw", visibility="kerngroep", actor=secretariat
         ),
         lambda: services.agenda_item_delete(item=item, actor=secretariat),
-        lambda: services.agenda_item_move(
-            item=item, direction="up", actor=secretariat
-        ),
+        lambda: services.agenda_item_move(item=item, direction="up", actor=secretariat),
         lambda: services.agenda_document_add(
             item=item, file=upload("b.pdf", pdf_bytes()), actor=secretariat
         ),

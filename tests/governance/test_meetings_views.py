@@ -196,7 +196,9 @@ def test_planning_a_meeting(client, secretariat):
         {"date": "2027-03-11", "time": "13:30", "location": "Den Haag"},
     )
     meeting = Meeting.objects.get()
-    assert response["Location"] == reverse("governance:meeting_detail", args=[meeting.pk])
+    assert response["Location"] == reverse(
+        "governance:meeting_detail", args=[meeting.pk]
+    )
     assert timezone.localtime(meeting.starts_at).hour == 13
 
 
@@ -207,7 +209,11 @@ def test_an_item_shared_without_outline_keeps_the_input(client, secretariat):
     client.force_login(secretariat)
     response = client.post(
         reverse("governance:agenda_item_create", args=[planned.pk]),
-        {"title": "Toetredingsverzoek", "description": "Intern", "visibility": "outline"},
+        {
+            "title": "Toetredingsverzoek",
+            "description": "Intern",
+            "visibility": "outline",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 422

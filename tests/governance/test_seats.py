@@ -46,8 +46,10 @@ def secretariat():
 @pytest.fixture
 def union():
     organisation = OrganisationFactory(union=True, name="FNV Metaal")
-    return organisation, UserFactory(organisation=organisation), UserFactory(
-        organisation=organisation
+    return (
+        organisation,
+        UserFactory(organisation=organisation),
+        UserFactory(organisation=organisation),
     )
 
 
@@ -247,9 +249,7 @@ def test_everyone_signed_in_reads_the_seats_and_chair(client):
     )
     seat.deputy_representative = deputy
     seat.save()
-    ChairTermFactory(
-        proposed_on=dt.date(2025, 9, 1), confirmed_on=dt.date(2025, 9, 30)
-    )
+    ChairTermFactory(proposed_on=dt.date(2025, 9, 1), confirmed_on=dt.date(2025, 9, 30))
     client.force_login(make_person("company_member"))
     response = client.get(reverse("governance:seat_list"))
     body = response.content.decode()
@@ -302,13 +302,19 @@ def test_the_secretariat_assigns_a_seat_through_the_page(client, secretariat, un
     )
 
 
-def test_the_seats_page_reads_in_constant_queries(client, django_assert_max_num_queries):
+def test_the_seats_page_reads_in_constant_queries(
+    client, django_assert_max_num_queries
+):
     client.force_login(make_person("ngo"))
     for _ in range(3):
-        KerngroepSeatFactory(constituency="companies", organisation=OrganisationFactory())
+        KerngroepSeatFactory(
+            constituency="companies", organisation=OrganisationFactory()
+        )
     with django_assert_max_num_queries(12):
         client.get(reverse("governance:seat_list"))
     for _ in range(20):
-        KerngroepSeatFactory(constituency="companies", organisation=OrganisationFactory())
+        KerngroepSeatFactory(
+            constituency="companies", organisation=OrganisationFactory()
+        )
     with django_assert_max_num_queries(12):
         client.get(reverse("governance:seat_list"))
