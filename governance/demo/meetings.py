@@ -5,6 +5,8 @@ with its agenda, documents and guests)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
@@ -44,9 +46,12 @@ def _at(year: int, month: int, day: int, hour: int = 13, minute: int = 30):
     )
 
 
-def _pdf(title: str, paragraphs: list[str]) -> bytes:
+@functools.cache
+def _pdf(title: str, paragraphs: tuple[str, ...]) -> bytes:
+    """A small PDF; made once per process, as WeasyPrint's first run takes seconds."""
     import weasyprint
 
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     html = f"""<html lang="nl"><head><meta charset="utf-8"><style>
       body {{ font-family: sans-serif; font-size: 11pt; margin: 2cm; }}
@@ -425,7 +430,7 @@ def _meeting(spec: dict, secretariat, status: str) -> Meeting | None:
         item.full_clean()
         item.save()
         for name, heading, paragraphs in row[4] if len(row) > 4 else []:
-            content = _pdf(heading, paragraphs)
+            content = _pdf(heading, tuple(paragraphs))
             document = AgendaDocument(
                 item=item,
                 original_name=name,
