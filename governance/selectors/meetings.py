@@ -252,11 +252,15 @@ class MeetingHeader:
 
 @dataclass(frozen=True)
 class DocumentRow:
+    """An agenda document. `stored_as` is its name in AgendaDocument's storage, for
+    code that bundles the files (the meeting pack); never show it to people."""
+
     pk: int
     name: str
     content_type: str
     size: int
     uploaded_at: dt.datetime
+    stored_as: str
 
 
 @dataclass(frozen=True)
@@ -379,6 +383,7 @@ def meeting_full(meeting: Meeting) -> MeetingFull:
                         content_type=document.content_type,
                         size=document.size,
                         uploaded_at=document.uploaded_at,
+                        stored_as=document.file.name,
                     )
                     for document in item.documents.all()
                 ),

@@ -309,3 +309,48 @@ def test_the_meeting_page_reads_in_fixed_queries(
     client.force_login(make_person("ngo"))
     with django_assert_max_num_queries(16):
         client.get(reverse("governance:meeting_detail", args=[meeting.pk]))
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_the_meeting_list_reads_in_fixed_queries(
+    client, secretariat, count, django_assert_max_num_queries
+):
+    first = MeetingFactory(created_by=secretariat)
+    for n in range(1, count):
+        meeting = MeetingFactory(
+            starts_at=first.starts_at + dt.timedelta(days=n), created_by=secretariat
+        )
+        AgendaItemFactory(meeting=meeting, position=1)
+    client.force_login(make_person("union"))
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("governance:meeting_list"), {"year": first.agreement_year.number}
+        )
+    assert f"{count} of 4 meetings planned" in response.content.decode()
+
+
+def test_marking_a_meeting_held_opens_its_minutes(client, secretariat):
+    past = MeetingFactory(
+        starts_at=timezone.now() - dt.timedelta(hours=3), created_by=secretariat
+    )
+    client.force_login(secretariat)
+    client.post(reverse("governance:meeting_held", args=[past.pk]))
+    past.refresh_from_db()
+    assert past.status == MeetingStatus.HELD
+    body = client.get(
+        reverse("governance:meeting_detail", args=[past.pk])
+    ).content.decode()
+    assert reverse("governance:meeting_minutes", args=[past.pk]) in body
+
+
+def test_a_meeting_not_yet_begun_is_not_marked_held(client, secretariat):
+    planned = MeetingFactory(
+        starts_at=timezone.now() + dt.timedelta(days=3), created_by=secretariat
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("governance:meeting_held", args=[planned.pk]), follow=True
+    )
+    assert "has not begun yet" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == MeetingStatus.PLANNED
