@@ -321,6 +321,7 @@ class AssemblyVoteView(PermissionRequiredMixin, View):
                 "decision": assembly.decision,
                 "ballot": ballot,
                 "can_cast": can_cast,
+                "in_assembly": permissions.is_assembly_member(user),
                 "form": form if can_cast else None,
                 "tally": selectors.assembly_tally(assembly),
                 "show_tally": assembly.status == AssemblyVoteStatus.CLOSED
