@@ -536,3 +536,36 @@ def test_a_subject_that_refuses_keeps_the_vote_open(
     assert services.assembly_votes_close_due() == 0
     assert AssemblyVote.objects.get().status == "open"
     assert Decision.objects.get().status == "escalated"
+
+
+def test_a_panel_member_casts_online(decision, seats, monkeypatch):
+    replacement = OrganisationFactory(union=True, name="Vervangende Bond")
+    person = UserFactory(organisation=replacement)
+    holders = {seat: s.organisation_id for seat, s in seats.items()}
+    holders["unions"] = replacement.pk
+    monkeypatch.setattr(services, "seat_holders", lambda _decision: holders)
+    with pytest.raises(PermissionDenied):
+        services.decision_vote_cast(
+            decision=decision,
+            vote="for",
+            actor=seats["unions"].regular_representative,
+        )
+    services.decision_vote_cast(decision=decision, vote="against", actor=person)
+    row = DecisionVote.objects.get()
+    assert (row.constituency, row.organisation, row.vote) == (
+        "unions",
+        replacement,
+        "against",
+    )
+
+
+def test_no_online_vote_once_the_assembly_votes(decision, seats, secretariat_user):
+    services.decision_close(decision=decision, actor=secretariat_user)
+    with pytest.raises(ValidationError) as error:
+        services.decision_vote_cast(
+            decision=decision,
+            vote="for",
+            actor=seats["unions"].regular_representative,
+        )
+    assert "with the Sector Module Assembly now" in str(error.value)
+    assert not DecisionVote.objects.exists()
