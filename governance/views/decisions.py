@@ -52,6 +52,7 @@ class DecisionListView(OutcomesMixin, View):
                 "decisions": selectors.decision_list(user=user),
                 "full": permissions.can_follow_decisions(user),
                 "can_record": permissions.can_record_decisions(user),
+                "can_vote": permissions.can_vote_in_kerngroep(user),
                 "assembly_votes": selectors.open_assembly_votes(user=user),
                 "can_cast": permissions.can_cast_assembly_ballot(user),
             },

@@ -391,3 +391,10 @@ def test_decisions_for_items_in_one_query(
     with django_assert_num_queries(1):
         found = selectors.decisions_for_items([item, other])
     assert found == {item.pk: [first, second], other.pk: []}
+
+
+def test_a_member_finds_the_decisions_awaiting_a_vote(client, secretariat_user, seats):
+    decision = DecisionFactory(created_by=secretariat_user)
+    client.force_login(seats["companies"].regular_representative)
+    body = client.get(reverse("governance:decision_list")).content.decode()
+    assert reverse("governance:decision_vote", args=[decision.pk]) in body
