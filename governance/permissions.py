@@ -197,8 +197,7 @@ def _takes_part(user) -> bool:
     return bool(
         organisation is not None
         and user.is_active
-        and organisation.participation
-        in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
         and organisation.status in _TAKING_PART
     )
 
@@ -264,7 +263,6 @@ def assembly_vote_visible_to(user) -> QuerySet[AssemblyVote]:
     return AssemblyVote.objects.none()
 
 
-
 # --- Accession and the supporter's signatures ---------------------------------
 # (area: membership)
 
@@ -279,4 +277,3 @@ def assembly_vote_visible_to(user) -> QuerySet[AssemblyVote]:
 
 # --- Meeting packs ------------------------------------------------------------
 # (area: packs)
-
