@@ -670,7 +670,7 @@ def assembly_votes_close_due(*, now: dt.datetime | None = None) -> int:
                 actor=assembly_vote.opened_by,
                 scheduled=True,
             )
-        except ValidationError:
+        except (ValidationError, PermissionDenied):
             logger.exception("assembly vote %s could not be closed", pk)
             continue
         closed += 1
