@@ -26,7 +26,7 @@ pytestmark = [
 SECRETARIAT = "secretariaat@convenant.test"
 TITLE = "Gezamenlijk project kobaltketen Congo"
 PROPOSAL = "De partijen starten in 2027 een gezamenlijk project in de kobaltketen."
-# The demo's Kerngroep: the seat and the organisation of its regular representative.
+# How each seat's regular representative in the demo votes in the meeting: 2-2.
 TIE = {
     "unions": "for",
     "ngos": "against",
