@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.close_improvement_windows",
         "schedule": 60 * 60,
     },
+    "close-assembly-votes": {
+        "task": "governance.close_assembly_votes",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------

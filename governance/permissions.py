@@ -230,6 +230,97 @@ def can_manage_seats(user) -> bool:
 # --- Decisions, Kerngroep votes and the Sector Module Assembly ----------------
 # (area: decisions)
 
+from .models import (  # noqa: E402 - kept with the area's own rules
+    PARTY_KINDS,
+    AssemblyVote,
+    Decision,
+    DecisionStatus,
+    OrganisationStatus,
+    Participation,
+)
+
+# The Kerngroep's own circle follows every decision from its opening, votes included;
+# everybody else in the agreement sees what was decided, never who voted what.
+_DECISION_INSIDERS = frozenset({Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
+_TAKING_PART = frozenset({OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING})
+
+
+def can_follow_decisions(user) -> bool:
+    """The full history of decisions: proposals, each seat's votes, the assembly's
+    tally while it votes."""
+    return bool(user_roles(user) & _DECISION_INSIDERS)
+
+
+def _takes_part(user) -> bool:
+    organisation = user.organisation if user.is_authenticated else None
+    return bool(
+        organisation is not None
+        and user.is_active
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.status in _TAKING_PART
+    )
+
+
+def can_see_decision_outcomes(user) -> bool:
+    """Decided outcomes with their explanation: every party and supporter, the
+    government, and the Kerngroep's circle."""
+    if not user.is_authenticated:
+        return False
+    return (
+        can_follow_decisions(user)
+        or has_role(user, Role.GOVERNMENT)
+        or _takes_part(user)
+    )
+
+
+def can_record_decisions(user) -> bool:
+    """Open decisions, record the votes cast in a meeting, close votes."""
+    return is_secretariat(user)
+
+
+def can_vote_in_kerngroep(user) -> bool:
+    """A seat's regular or deputy representative; the chair has no vote (art. 51)."""
+    roles = user_roles(user)
+    return Role.KERNGROEP in roles and Role.CHAIR not in roles
+
+
+def is_assembly_member(user) -> bool:
+    """A person of an active party organisation: the Sector Module Assembly is every
+    party (art. 42); supporters, the government and the secretariat are not in it."""
+    organisation = user.organisation if user.is_authenticated else None
+    return bool(
+        organisation is not None
+        and user.is_active
+        and organisation.participation == Participation.PARTY
+        and organisation.kind in PARTY_KINDS
+        and organisation.status == OrganisationStatus.ACTIVE
+    )
+
+
+def can_cast_assembly_ballot(user) -> bool:
+    """The admin of an active party organisation votes for it."""
+    return is_assembly_member(user) and user.is_organisation_admin
+
+
+def can_see_assembly_votes(user) -> bool:
+    return can_follow_decisions(user) or is_assembly_member(user)
+
+
+def decision_visible_to(user) -> QuerySet[Decision]:
+    """Every decision for the Kerngroep's circle; decided ones for everybody else who
+    may see outcomes; nothing for the rest."""
+    if can_follow_decisions(user):
+        return Decision.objects.all()
+    if can_see_decision_outcomes(user):
+        return Decision.objects.filter(status=DecisionStatus.DECIDED)
+    return Decision.objects.none()
+
+
+def assembly_vote_visible_to(user) -> QuerySet[AssemblyVote]:
+    if can_see_assembly_votes(user):
+        return AssemblyVote.objects.all()
+    return AssemblyVote.objects.none()
+
 
 # --- Accession and the supporter's signatures ---------------------------------
 # (area: membership)

@@ -16,3 +16,17 @@ def expire_invitations() -> int:
 @shared_task(name="governance.clean_import_files")
 def clean_import_files() -> int:
     return imports.import_files_clean()
+
+
+# --- Decisions and the Sector Module Assembly ------------------------------------------
+from .services import decisions as decision_services  # noqa: E402
+
+
+@shared_task(name="governance.notify_assembly_vote")
+def notify_assembly_vote(assembly_vote_id: int) -> int:
+    return decision_services.assembly_vote_notify(assembly_vote_id=assembly_vote_id)
+
+
+@shared_task(name="governance.close_assembly_votes")
+def close_assembly_votes() -> int:
+    return decision_services.assembly_votes_close_due()

@@ -388,14 +388,24 @@ class AssemblyVote(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Set once the parties' admins were told the vote is open, so that a notification
+    # task delivered twice sends its mail once.
+    notified_at = models.DateTimeField(_("parties notified"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assembly vote")
         verbose_name_plural = _("assembly votes")
         ordering = ["-closes_at", "-pk"]
+        indexes = [models.Index(fields=["status", "closes_at"])]
 
     def __str__(self) -> str:
         return str(self.decision)
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.status == AssemblyVoteStatus.OPEN and timezone.now() < self.closes_at
+        )
 
     def clean(self) -> None:
         if self.closes_at and self.opens_at and self.closes_at <= self.opens_at:

@@ -155,3 +155,36 @@ class MeetingGuestFactory(factory.django.DjangoModelFactory):
     affiliation = "OESO"
     reason = "Toelichting op de richtlijnen."
     proposed_by = factory.SubFactory(UserFactory)
+# --- Decisions (tests/governance/test_decisions*.py) ------------------------------------
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Decision"
+
+    title = factory.Sequence(lambda n: f"Besluit {n}")
+    proposal = "De Kerngroep stemt in met het voorstel."
+    created_by = factory.SubFactory(
+        UserFactory,
+        organisation=factory.SubFactory(
+            OrganisationFactory, secretariat=True, name="Secretariaat"
+        ),
+    )
+
+
+def kerngroep(*, deputies: bool = True) -> dict[str, KerngroepSeat]:
+    """The four seats, each held by a party organisation of its constituency with a
+    regular and (unless told not) a deputy representative."""
+    traits = {"unions": "union", "ngos": "ngo", "branch": "branch", "companies": None}
+    seats = {}
+    for constituency, trait in traits.items():
+        organisation = OrganisationFactory(**({trait: True} if trait else {}))
+        seats[constituency] = KerngroepSeatFactory(
+            constituency=constituency,
+            organisation=organisation,
+            regular_representative=UserFactory(organisation=organisation),
+            deputy_representative=UserFactory(organisation=organisation)
+            if deputies
+            else None,
+        )
+    return seats
