@@ -1,4 +1,5 @@
-"""Members of the agreement (members.py) and how the Kerngroep runs it (meetings.py)."""
+"""Members of the agreement (members.py), how the Kerngroep runs it (meetings.py) and
+how organisations accede and sign (membership.py)."""
 
 from .meetings import (
     AgendaDocument,
@@ -39,8 +40,28 @@ from .members import (
     UserManager,
     invitation_default_expiry,
 )
+from .membership import (
+    CURRENT_TEXT_VERSIONS,
+    OPEN_ACCESSION_STATUSES,
+    AccessionApplication,
+    AccessionResponse,
+    AccessionStatus,
+    ResponseKind,
+    Signature,
+    SignedDocument,
+    text_template,
+)
 
 __all__ = [
+    "CURRENT_TEXT_VERSIONS",
+    "OPEN_ACCESSION_STATUSES",
+    "AccessionApplication",
+    "AccessionResponse",
+    "AccessionStatus",
+    "ResponseKind",
+    "Signature",
+    "SignedDocument",
+    "text_template",
     "ALLOWED_STATUS_CHANGES",
     "CONSTITUENCY_OF_KIND",
     "PARTY_KINDS",
