@@ -2,4 +2,4 @@
 this order."""
 
 # seed_demo reaches each area as an attribute of this package: import them here.
-from . import conduct, confidentiality, decisions, meetings, membership, packs  # noqa: F401, E402
+from . import conduct, confidentiality, decisions, meetings, membership, packs  # noqa: F401

@@ -40,7 +40,10 @@ def _letter(title: str) -> SimpleUploadedFile:
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
         b"/Resources<</Font<</F1 5 0 R>>>>>>",
-        b"<</Length " + str(len(stream)).encode() + b">>stream\n" + stream
+        b"<</Length "
+        + str(len(stream)).encode()
+        + b">>stream\n"
+        + stream
         + b"\nendstream",
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     ]
@@ -71,7 +74,9 @@ def _apply(*, kvk: str, **fields) -> AccessionApplication | None:
     )
 
 
-def _backdate(application: AccessionApplication, *, submitted: dt.date, **dates) -> None:
+def _backdate(
+    application: AccessionApplication, *, submitted: dt.date, **dates
+) -> None:
     # The demo tells a history: the services stamp "now", the story needs earlier days.
     def moment(day: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))

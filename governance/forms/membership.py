@@ -34,7 +34,9 @@ class AccessionApplyForm(forms.Form):
         label=_("KvK number"),
         required=False,
         max_length=8,
-        help_text=_("Chamber of Commerce number: 8 digits. Leave empty outside the Netherlands."),
+        help_text=_(
+            "Chamber of Commerce number: 8 digits. Leave empty outside the Netherlands."
+        ),
     )
     country = forms.ChoiceField(
         label=_("Country"), choices=list(countries), initial="NL"
@@ -55,10 +57,15 @@ class AccessionApplyForm(forms.Form):
     participation = forms.ChoiceField(
         label=_("Accede as"),
         choices=[
-            (Participation.PARTY.value, _("Party: signs, contributes and takes part in decisions")),
+            (
+                Participation.PARTY.value,
+                _("Party: signs, contributes and takes part in decisions"),
+            ),
             (
                 Participation.SUPPORTER.value,
-                _("Supporter: signs the supporter declaration, contributes, no say in decisions"),
+                _(
+                    "Supporter: signs the supporter declaration, contributes, no say in decisions"
+                ),
             ),
         ],
         widget=forms.RadioSelect,
@@ -66,7 +73,9 @@ class AccessionApplyForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=200)
     contact_email = forms.EmailField(
         label=_("Contact person's email address"),
-        help_text=_("On approval this person is invited as the organisation's first administrator."),
+        help_text=_(
+            "On approval this person is invited as the organisation's first administrator."
+        ),
     )
     letter = forms.FileField(
         label=_("Motivation letter"),

@@ -2,96 +2,324 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import governance.models.membership
 from django.conf import settings
 from django.db import migrations, models
 
+import governance.models.membership
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0003_meetings_and_decisions'),
+        ("governance", "0003_meetings_and_decisions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessionApplication',
+            name="AccessionApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('participation', models.CharField(choices=[('party', 'Party'), ('supporter', 'Supporter')], max_length=20, verbose_name='participation asked')),
-                ('letter', models.FileField(storage=governance.models.membership.private_storage, upload_to=governance.models.membership.motivation_letter_path, verbose_name='motivation letter')),
-                ('letter_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('letter_type', models.CharField(max_length=100, verbose_name='file type')),
-                ('contact_name', models.CharField(max_length=200, verbose_name='contact person')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email address')),
-                ('endorsement_confirmed', models.BooleanField(default=False, verbose_name='endorses the OECD Guidelines and frees enough capacity')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('announced', 'Announced to parties'), ('kerngroep', 'With the Kerngroep'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=20, verbose_name='status')),
-                ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='checked')),
-                ('announced_at', models.DateTimeField(blank=True, null=True, verbose_name='announced')),
-                ('response_deadline', models.DateField(blank=True, null=True, verbose_name='questions and hearing requests until')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signing date')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accession_applications', to='governance.organisation', verbose_name='organisation')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by (signed in)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "participation",
+                    models.CharField(
+                        choices=[("party", "Party"), ("supporter", "Supporter")],
+                        max_length=20,
+                        verbose_name="participation asked",
+                    ),
+                ),
+                (
+                    "letter",
+                    models.FileField(
+                        storage=governance.models.membership.private_storage,
+                        upload_to=governance.models.membership.motivation_letter_path,
+                        verbose_name="motivation letter",
+                    ),
+                ),
+                (
+                    "letter_name",
+                    models.CharField(max_length=255, verbose_name="file name"),
+                ),
+                (
+                    "letter_type",
+                    models.CharField(max_length=100, verbose_name="file type"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(max_length=200, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        max_length=254, verbose_name="contact email address"
+                    ),
+                ),
+                (
+                    "endorsement_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="endorses the OECD Guidelines and frees enough capacity",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("announced", "Announced to parties"),
+                            ("kerngroep", "With the Kerngroep"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked"),
+                ),
+                (
+                    "announced_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="announced"
+                    ),
+                ),
+                (
+                    "response_deadline",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="questions and hearing requests until",
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="signing date"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed"),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accession_applications",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by (signed in)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accession application',
-                'verbose_name_plural': 'accession applications',
-                'ordering': ['-submitted_at', '-pk'],
+                "verbose_name": "accession application",
+                "verbose_name_plural": "accession applications",
+                "ordering": ["-submitted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccessionResponse',
+            name="AccessionResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question', 'Question'), ('hearing', 'Request to hear the applicant')], max_length=20, verbose_name='kind')),
-                ('text', models.TextField(max_length=5000, verbose_name='text')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('answer', models.TextField(blank=True, max_length=5000, verbose_name='answer')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='governance.accessionapplication')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.organisation', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("question", "Question"),
+                            ("hearing", "Request to hear the applicant"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(max_length=5000, verbose_name="text")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="sent"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="answer"
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="answered"
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="governance.accessionapplication",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response to an accession',
-                'verbose_name_plural': 'responses to accessions',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "response to an accession",
+                "verbose_name_plural": "responses to accessions",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(choices=[('supporter_declaration', 'Supporter declaration'), ('confidentiality_protocol', 'Confidentiality protocol')], max_length=40, verbose_name='document')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='governance.organisation', verbose_name='organisation')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "document",
+                    models.CharField(
+                        choices=[
+                            ("supporter_declaration", "Supporter declaration"),
+                            ("confidentiality_protocol", "Confidentiality protocol"),
+                        ],
+                        max_length=40,
+                        verbose_name="document",
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                (
+                    "signed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="signed"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['organisation__name', 'document', '-signed_at'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["organisation__name", "document", "-signed_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='accessionapplication',
-            index=models.Index(fields=['status', '-submitted_at'], name='governance__status_b8d1e0_idx'),
+            model_name="accessionapplication",
+            index=models.Index(
+                fields=["status", "-submitted_at"], name="governance__status_b8d1e0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessionapplication',
-            constraint=models.CheckConstraint(condition=models.Q(('participation__in', ['party', 'supporter'])), name='accession_participation_valid'),
+            model_name="accessionapplication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("participation__in", ["party", "supporter"])),
+                name="accession_participation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessionapplication',
-            constraint=models.CheckConstraint(condition=models.Q(('endorsement_confirmed', True)), name='accession_endorsement_confirmed'),
+            model_name="accessionapplication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("endorsement_confirmed", True)),
+                name="accession_endorsement_confirmed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('organisation', 'document', 'version'), name='signature_one_per_version', violation_error_message='This organisation has signed this version already.'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "document", "version"),
+                name="signature_one_per_version",
+                violation_error_message="This organisation has signed this version already.",
+            ),
         ),
     ]

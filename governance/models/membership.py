@@ -44,7 +44,10 @@ def private_storage() -> FileSystemStorage:
 class AccessionStatus(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("accession status", "Submitted")
     ANNOUNCED = "announced", pgettext_lazy("accession status", "Announced to parties")
-    WITH_KERNGROEP = "kerngroep", pgettext_lazy("accession status", "With the Kerngroep")
+    WITH_KERNGROEP = (
+        "kerngroep",
+        pgettext_lazy("accession status", "With the Kerngroep"),
+    )
     APPROVED = "approved", pgettext_lazy("accession status", "Approved")
     REJECTED = "rejected", pgettext_lazy("accession status", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("accession status", "Withdrawn")
@@ -133,7 +136,9 @@ class AccessionApplication(models.Model):
         ordering = ["-submitted_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(participation__in=[p.value for p in ACCESSION_PARTICIPATIONS]),
+                condition=Q(
+                    participation__in=[p.value for p in ACCESSION_PARTICIPATIONS]
+                ),
                 name="accession_participation_valid",
             ),
             models.CheckConstraint(

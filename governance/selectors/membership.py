@@ -172,7 +172,9 @@ def signature_overview(*, user) -> list[SignatureRow]:
     ]
 
 
-def organisation_signature_texts(*, user, organisation: Organisation) -> list[SignedText]:
+def organisation_signature_texts(
+    *, user, organisation: Organisation
+) -> list[SignedText]:
     """The signatures of one organisation, for the secretariat."""
     if not permissions.can_view_signatures(user):
         return []

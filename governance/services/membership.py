@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from convenant.audit import audit_record
 from convenant.selectors import agreement_current, agreement_year_on
-from monitoring.evidence import check_upload, display_name
+from monitoring.evidence import CheckedUpload, check_upload, display_name
 
 from .. import permissions
 from ..models import (
@@ -65,7 +65,7 @@ SENT_MARKER_SECONDS = 7 * 24 * 60 * 60
 # --- Applying ------------------------------------------------------------------------
 
 
-def _check_letter(letter) -> Any:
+def _check_letter(letter) -> CheckedUpload:
     if letter is None:
         raise ValidationError(
             {"letter": _("Add the motivation letter, as a PDF or Word document.")}
@@ -153,7 +153,9 @@ def accession_apply(
     is no PDF or Word document, or the endorsement is not confirmed."""
     errors: dict[str, list[str]] = {}
     if kind not in PARTY_KINDS:
-        errors["kind"] = [_("Choose a company, NGO, trade union or branch organisation.")]
+        errors["kind"] = [
+            _("Choose a company, NGO, trade union or branch organisation.")
+        ]
     if participation not in (Participation.PARTY, Participation.SUPPORTER):
         errors["participation"] = [_("Choose party or supporter.")]
     if not endorsement_confirmed:
@@ -486,12 +488,12 @@ def _start_contribution(organisation: Organisation, signed_on: dt.date) -> str:
     if not organisation.pays_contribution:
         return "none owed"
     agreement = agreement_current()
-    year = (
-        agreement_year_on(agreement=agreement, day=signed_on) if agreement else None
-    )
+    year = agreement_year_on(agreement=agreement, day=signed_on) if agreement else None
     if year is None:
         return "no agreement year"
-    if Contribution.objects.filter(organisation=organisation, agreement_year=year).exists():
+    if Contribution.objects.filter(
+        organisation=organisation, agreement_year=year
+    ).exists():
         return "exists"
     if organisation.participation == Participation.SUPPORTER:
         amount = agreement.supporter_contribution

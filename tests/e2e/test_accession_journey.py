@@ -35,7 +35,9 @@ SECRETARIAT = "secretariaat@convenant.test"
 NGO = "ngo@convenant.test"
 COMPANY = "Zeeuwse Staalbouw B.V."
 CONTACT = "sanne@zeeuwse-staalbouw.test"
-QUESTION = "Uit welke landen betrekt u uw staal, en hoe brengt u de risico's daar in kaart?"
+QUESTION = (
+    "Uit welke landen betrekt u uw staal, en hoe brengt u de risico's daar in kaart?"
+)
 ANSWER = "Vooral uit Duitsland en Turkije; de risicoanalyse volgt in het eerste jaar."
 
 
@@ -97,7 +99,9 @@ def test_an_applicant_accedes_after_announcement_questions_and_the_kerngroep(
         QUESTION
     )
     page.get_by_role("button", name="Send", exact=True).click()
-    expect(page.get_by_text("Your response was sent to the secretariat.")).to_be_visible()
+    expect(
+        page.get_by_text("Your response was sent to the secretariat.")
+    ).to_be_visible()
     expect(page.get_by_text(QUESTION)).to_be_visible()
     sign_out(page)
 
@@ -116,7 +120,9 @@ def test_an_applicant_accedes_after_announcement_questions_and_the_kerngroep(
     )
     detail(page, application)
     page.get_by_role("button", name="Put to the Kerngroep").click()
-    expect(page.get_by_text("The application is with the Kerngroep now.")).to_be_visible()
+    expect(
+        page.get_by_text("The application is with the Kerngroep now.")
+    ).to_be_visible()
     application.refresh_from_db()
     assert application.status == AccessionStatus.WITH_KERNGROEP
 

@@ -29,7 +29,11 @@ from governance.models import (
     Signature,
 )
 from governance.services import membership as services
-from governance.services.decisions import decision_finalise, decision_for
+from governance.services.decisions import (
+    decision_finalise,
+    decision_for,
+    decision_open,
+)
 from tests.conftest import make_person
 from tests.governance.factories import (
     LETTER_PDF,
@@ -41,7 +45,6 @@ from tests.governance.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
 
 
 def docx_bytes() -> bytes:
@@ -181,7 +184,9 @@ def test_a_known_kvk_number_is_refused_with_a_clear_message(status, words):
     OrganisationFactory(
         kvk_number="87654321",
         status=status,
-        signed_on=None if status == OrganisationStatus.APPLICANT else dt.date(2025, 10, 16),
+        signed_on=None
+        if status == OrganisationStatus.APPLICANT
+        else dt.date(2025, 10, 16),
     )
     before = state()
     with pytest.raises(ValidationError) as raised:
@@ -342,7 +347,9 @@ def test_a_party_asks_a_question_and_the_secretariat_answers(
 
     before = state()
     with pytest.raises(ValidationError):
-        services.accession_answer(response=response, answer="Nog eens", actor=secretariat)
+        services.accession_answer(
+            response=response, answer="Nog eens", actor=secretariat
+        )
     assert state() == before
 
 
@@ -400,9 +407,7 @@ def test_a_supporter_does_not_respond():
 )
 def test_a_response_needs_an_announced_application_a_kind_and_a_text(setup, kind, text):
     ngo = make_person("ngo")
-    application = (
-        announced() if setup == "announced" else AccessionApplicationFactory()
-    )
+    application = announced() if setup == "announced" else AccessionApplicationFactory()
     before = state()
     with pytest.raises(ValidationError):
         services.accession_respond(
@@ -474,7 +479,10 @@ def test_approval_makes_the_company_a_party_invites_its_contact_and_starts_its_c
     decided_on = timezone.localdate() - dt.timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
         decision_finalise(
-            decision=decision, outcome="adopted", actor=secretariat, decided_on=decided_on
+            decision=decision,
+            outcome="adopted",
+            actor=secretariat,
+            decided_on=decided_on,
         )
 
     application.refresh_from_db()
@@ -509,7 +517,7 @@ def test_approval_of_a_supporter_charges_the_supporter_contribution():
         status=OrganisationStatus.APPLICANT,
         signed_on=None,
     )
-    application, decision, _secretariat = with_the_kerngroep(organisation=organisation)
+    _application, decision, _secretariat = with_the_kerngroep(organisation=organisation)
     # A Kerngroep member settles the vote; the secretariat carries the decision out.
     member = KerngroepSeatFactory().regular_representative
     decision_finalise(decision=decision, outcome="adopted", actor=member)
@@ -534,6 +542,18 @@ def test_approval_invites_nobody_when_the_contact_has_an_account_already():
     assert not Invitation.objects.filter(organisation=application.organisation).exists()
 
 
+def test_a_decision_on_an_application_that_is_not_with_the_kerngroep_is_refused():
+    secretariat = make_person("secretariat")
+    application = AccessionApplicationFactory()
+    decision = decision_open(
+        subject=application, title="Toetreding", proposal="Toelaten", actor=secretariat
+    )
+    before = state()
+    with pytest.raises(ValidationError):
+        decision_finalise(decision=decision, outcome="adopted", actor=secretariat)
+    assert state() == before
+
+
 def test_rejection_ends_the_application_and_tells_the_contact(
     mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -546,7 +566,9 @@ def test_rejection_ends_the_application_and_tells_the_contact(
     assert application.organisation.status == OrganisationStatus.WITHDRAWN
     assert application.signed_on is None
     assert not Invitation.objects.exists()
-    assert not Contribution.objects.filter(organisation=application.organisation).exists()
+    assert not Contribution.objects.filter(
+        organisation=application.organisation
+    ).exists()
     assert [m.to for m in mailoutbox] == [[application.contact_email]]
     assert "not approved" in mailoutbox[0].body
 
@@ -585,7 +607,9 @@ def test_a_supporter_admin_signs_each_text_once():
 def test_a_new_version_of_a_text_is_signed_again(monkeypatch):
     admin = supporter_admin()
     SignatureFactory(organisation=admin.organisation, signed_by=admin)
-    monkeypatch.setitem(services.CURRENT_TEXT_VERSIONS, "supporter_declaration", "2026-1")
+    monkeypatch.setitem(
+        services.CURRENT_TEXT_VERSIONS, "supporter_declaration", "2026-1"
+    )
     signature = services.signature_sign(
         organisation=admin.organisation, document="supporter_declaration", actor=admin
     )

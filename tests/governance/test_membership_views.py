@@ -145,7 +145,9 @@ def make_applications(count: int) -> None:
         if index % 2 == 0:
             AccessionResponse.objects.create(
                 application=application,
-                organisation=OrganisationFactory(kind="ngo", fte=None, csrd_category=""),
+                organisation=OrganisationFactory(
+                    kind="ngo", fte=None, csrd_category=""
+                ),
                 kind="question",
                 text="Vraag",
                 created_by=make_person("ngo"),
@@ -343,7 +345,8 @@ def test_a_supporter_admin_reads_and_signs_both_texts(client):
 def test_an_unknown_text_is_not_found(client):
     client.force_login(supporter_admin())
     response = client.post(
-        reverse("governance:supporter_sign", args=["code_of_conduct"]), {"confirm": "on"}
+        reverse("governance:supporter_sign", args=["code_of_conduct"]),
+        {"confirm": "on"},
     )
     assert response.status_code == 404
 
