@@ -395,7 +395,7 @@ class OrganisationSignaturesView(PermissionRequiredMixin, View):
             "governance/membership/organisation_signatures.html",
             {
                 "organisation": organisation,
-                "texts": selectors.organisation_signature_texts(
+                "signature_texts": selectors.organisation_signature_texts(
                     user=request.user, organisation=organisation
                 ),
             },
