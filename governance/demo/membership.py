@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ..models import (
     AccessionApplication,
+    AccessionResponse,
     Invitation,
     Organisation,
     SignedDocument,
@@ -115,7 +116,7 @@ def _announced(secretariat: User) -> None:
         submitted=today - dt.timedelta(days=16),
         announced=today - dt.timedelta(days=11),
     )
-    services.accession_respond(
+    question = services.accession_respond(
         application=application,
         kind="question",
         text=(
@@ -125,7 +126,7 @@ def _announced(secretariat: User) -> None:
         ),
         actor=User.objects.get(email="ngo@convenant.test"),
     )
-    services.accession_respond(
+    hearing = services.accession_respond(
         application=application,
         kind="hearing",
         text=(
@@ -135,6 +136,10 @@ def _announced(secretariat: User) -> None:
         ),
         actor=User.objects.get(email="vakbond@convenant.test"),
     )
+    for response, days_ago in ((question, 8), (hearing, 3)):
+        AccessionResponse.objects.filter(pk=response.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=days_ago, hours=2)
+        )
 
 
 def _approved_supporter(secretariat: User) -> None:

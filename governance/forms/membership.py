@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from convenant.forms import DateInput
 
@@ -38,9 +39,7 @@ class AccessionApplyForm(forms.Form):
             "Chamber of Commerce number: 8 digits. Leave empty outside the Netherlands."
         ),
     )
-    country = forms.ChoiceField(
-        label=_("Country"), choices=list(countries), initial="NL"
-    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries, initial="NL")
     fte = forms.IntegerField(
         label=_("Size in FTE (companies)"),
         required=False,
@@ -88,15 +87,10 @@ class AccessionApplyForm(forms.Form):
     endorsement_confirmed = forms.BooleanField(
         label=_(
             "The organisation endorses the OECD Guidelines for Multinational "
-            "Enterprises and frees enough capacity to carry out due diligence, as the "
-            "motivation letter shows (art. 70)."
+            "Enterprises and frees enough capacity to carry out due diligence (art. 70)."
         ),
-        error_messages={
-            "required": _(
-                "Confirm that the organisation endorses the OECD Guidelines and frees "
-                "enough capacity for due diligence."
-            )
-        },
+        help_text=_("As the motivation letter shows."),
+        error_messages={"required": _("Tick the box to confirm this.")},
     )
 
     def clean_kvk_number(self) -> str | None:

@@ -104,7 +104,7 @@ def test_a_refused_application_keeps_what_was_typed_and_says_what_is_wrong(clien
     page = response.content.decode()
     assert 'value="Brabantse Gieterij B.V."' in page
     assert 'value="joris@brabantse-gieterij.test"' in page
-    assert "Confirm that the organisation endorses the OECD Guidelines" in page
+    assert "Tick the box to confirm this." in page
     assert counts() == before
 
     response = client.post(reverse("governance:accession_apply"), application_form())
