@@ -106,6 +106,11 @@ def _check_not_known(*, name: str, kvk_number: str | None) -> None:
                     "An application for KvK number %(kvk)s is already being handled. "
                     "The secretariat will contact you about it."
                 )
+            elif existing.signed_on is None:
+                message = _(
+                    "An earlier application for KvK number %(kvk)s was closed. "
+                    "Contact the secretariat to apply again."
+                )
             else:
                 message = _(
                     "An organisation with KvK number %(kvk)s took part before. "

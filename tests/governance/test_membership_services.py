@@ -178,15 +178,15 @@ def test_a_faulty_application_says_what_is_wrong_and_saves_nothing(
         (OrganisationStatus.ACTIVE, "already takes part"),
         (OrganisationStatus.APPLICANT, "already being handled"),
         (OrganisationStatus.WITHDRAWN, "took part before"),
+        ("rejected", "earlier application"),
     ],
 )
 def test_a_known_kvk_number_is_refused_with_a_clear_message(status, words):
+    never_signed = status in (OrganisationStatus.APPLICANT, "rejected")
     OrganisationFactory(
         kvk_number="87654321",
-        status=status,
-        signed_on=None
-        if status == OrganisationStatus.APPLICANT
-        else dt.date(2025, 10, 16),
+        status=OrganisationStatus.WITHDRAWN if status == "rejected" else status,
+        signed_on=None if never_signed else dt.date(2025, 10, 16),
     )
     before = state()
     with pytest.raises(ValidationError) as raised:
