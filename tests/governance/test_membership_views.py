@@ -370,3 +370,22 @@ def test_the_secretariat_sees_the_signatures_of_one_organisation(client):
     ).content.decode()
     assert signature.signed_by.email in page
     assert "Not signed" in page  # the confidentiality protocol
+
+
+def test_a_new_version_of_a_text_asks_to_sign_again(client, monkeypatch):
+    from governance.models import CURRENT_TEXT_VERSIONS
+
+    admin = supporter_admin()
+    SignatureFactory(organisation=admin.organisation, signed_by=admin)
+    monkeypatch.setitem(CURRENT_TEXT_VERSIONS, "supporter_declaration", "2025-2")
+    # The new version's text: the same template stands in for it here.
+    monkeypatch.setattr(
+        "governance.selectors.membership.text_template",
+        lambda document, version: f"governance/membership/texts/{document}_2025-1.html",
+    )
+    client.force_login(admin)
+    page = client.get(reverse("governance:supporter_texts")).content.decode()
+    assert (
+        "Your organisation signed version 2025-1; this text has changed since." in page
+    )
+    assert 'id="confirm-supporter_declaration"' in page
