@@ -325,6 +325,73 @@ def assembly_vote_visible_to(user) -> QuerySet[AssemblyVote]:
 # --- Accession and the supporter's signatures ---------------------------------
 # (area: membership)
 
+# Organisations that take part in decisions and hear of accessions beforehand (art. 71):
+# parties that are active, or withdrawing but still bound until their withdrawal ends.
+_TAKING_PART = ("active", "withdrawing")
+
+
+def is_party_person(user) -> bool:
+    """A signed-in person of a party organisation that takes part today."""
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and organisation is not None
+        and organisation.participation == "party"
+        and organisation.status in _TAKING_PART
+    )
+
+
+def can_review_accessions(user) -> bool:
+    """Check, announce, answer, put to the Kerngroep and withdraw applications."""
+    return is_secretariat(user)
+
+
+def can_view_accessions(user) -> bool:
+    """The list of applications: the secretariat, the parties, the Kerngroep and its
+    chair (who runs the meeting that decides)."""
+    return (
+        is_secretariat(user)
+        or is_party_person(user)
+        or has_role(user, Role.KERNGROEP)
+        or has_role(user, Role.CHAIR)
+    )
+
+
+def accession_visible_to(user):
+    """Applications the person may open: every one for the secretariat; for parties, the
+    Kerngroep and the chair, those the secretariat has announced."""
+    from .models import AccessionApplication
+
+    if is_secretariat(user):
+        return AccessionApplication.objects.all()
+    if can_view_accessions(user):
+        return AccessionApplication.objects.filter(announced_at__isnull=False)
+    return AccessionApplication.objects.none()
+
+
+def can_respond_to_accessions(user) -> bool:
+    """Raise a question or ask for a hearing: people of the parties (art. 71)."""
+    return is_party_person(user)
+
+
+def can_sign_supporter_texts(user) -> bool:
+    """Sign the supporter declaration and the confidentiality protocol: an admin of a
+    supporter organisation that takes part."""
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and organisation is not None
+        and user.is_organisation_admin
+        and organisation.participation == "supporter"
+        and organisation.status in _TAKING_PART
+    )
+
+
+def can_view_signatures(user) -> bool:
+    return is_secretariat(user)
+
 
 # --- Confidentiality agreements and modules -----------------------------------
 # (area: confidentiality)

@@ -30,3 +30,39 @@ def notify_assembly_vote(assembly_vote_id: int) -> int:
 @shared_task(name="governance.close_assembly_votes")
 def close_assembly_votes() -> int:
     return decision_services.assembly_votes_close_due()
+# --- Accession (area: membership) ----------------------------------------------------
+
+
+@shared_task(name="governance.send_accession_received")
+def send_accession_received(application_id: int) -> int:
+    from .services import membership
+
+    return membership.accession_received_mail(application_id=application_id)
+
+
+@shared_task(name="governance.send_accession_announcement")
+def send_accession_announcement(application_id: int) -> int:
+    from .services import membership
+
+    return membership.accession_announcement_mail(application_id=application_id)
+
+
+@shared_task(name="governance.send_accession_response_notice")
+def send_accession_response_notice(response_id: int) -> int:
+    from .services import membership
+
+    return membership.accession_response_notice_mail(response_id=response_id)
+
+
+@shared_task(name="governance.send_accession_answer")
+def send_accession_answer(response_id: int) -> int:
+    from .services import membership
+
+    return membership.accession_answer_mail(response_id=response_id)
+
+
+@shared_task(name="governance.send_accession_rejected")
+def send_accession_rejected(application_id: int) -> int:
+    from .services import membership
+
+    return membership.accession_rejected_mail(application_id=application_id)

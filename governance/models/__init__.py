@@ -1,4 +1,5 @@
-"""Members of the agreement (members.py) and how the Kerngroep runs it (meetings.py)."""
+"""Members of the agreement (members.py), how the Kerngroep runs it (meetings.py) and
+how organisations accede and sign (membership.py)."""
 
 from .meetings import (
     AgendaDocument,
@@ -39,11 +40,27 @@ from .members import (
     UserManager,
     invitation_default_expiry,
 )
+from .membership import (
+    CURRENT_TEXT_VERSIONS,
+    OPEN_ACCESSION_STATUSES,
+    AccessionApplication,
+    AccessionResponse,
+    AccessionStatus,
+    ResponseKind,
+    Signature,
+    SignedDocument,
+    text_template,
+)
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
     "CONSTITUENCY_OF_KIND",
+    "CURRENT_TEXT_VERSIONS",
+    "OPEN_ACCESSION_STATUSES",
     "PARTY_KINDS",
+    "AccessionApplication",
+    "AccessionResponse",
+    "AccessionStatus",
     "AgendaDocument",
     "AgendaItem",
     "AgendaVisibility",
@@ -71,9 +88,13 @@ __all__ = [
     "OrganisationRole",
     "OrganisationStatus",
     "Participation",
+    "ResponseKind",
+    "Signature",
+    "SignedDocument",
     "User",
     "UserManager",
     "Vote",
     "agenda_document_path",
     "invitation_default_expiry",
+    "text_template",
 ]

@@ -188,3 +188,61 @@ def kerngroep(*, deputies: bool = True) -> dict[str, KerngroepSeat]:
             else None,
         )
     return seats
+# --- Accession and the supporter's signatures (area: membership) -----------------------
+
+LETTER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class AccessionApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application of a new applicant company; `announced=True` for one the
+    secretariat announced, with four weeks left for responses."""
+
+    class Meta:
+        model = "governance.AccessionApplication"
+
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        name=factory.Sequence(lambda n: f"Toetreder {n} B.V."),
+        status=OrganisationStatus.APPLICANT,
+        signed_on=None,
+    )
+    participation = factory.SelfAttribute("organisation.participation")
+    letter = factory.django.FileField(filename="letter", data=LETTER_PDF)
+    letter_name = "motivatiebrief.pdf"
+    letter_type = "application/pdf"
+    contact_name = "Sanne de Vries"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@toetreder.test")
+    endorsement_confirmed = True
+
+    class Params:
+        announced = factory.Trait(
+            status="announced",
+            checked_at=factory.LazyFunction(lambda: dt.datetime.now(tz=dt.UTC)),
+            announced_at=factory.LazyFunction(lambda: dt.datetime.now(tz=dt.UTC)),
+            response_deadline=factory.LazyFunction(
+                lambda: (dt.datetime.now(tz=dt.UTC) + dt.timedelta(weeks=4)).date()
+            ),
+        )
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Signature"
+
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        kind=OrganisationKind.NGO,
+        fte=None,
+        csrd_category="",
+        participation=Participation.SUPPORTER,
+    )
+    document = "supporter_declaration"
+    version = "2025-1"
+    signed_by = factory.SubFactory(
+        UserFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        organisation_role=OrganisationRole.ADMIN,
+    )
