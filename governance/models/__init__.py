@@ -1,5 +1,18 @@
-"""Members of the agreement (members.py) and how the Kerngroep runs it (meetings.py)."""
+"""Members of the agreement (members.py), how the Kerngroep runs it (meetings.py), and
+confidentiality agreements, modules and yearly documents (confidentiality.py)."""
 
+from .confidentiality import (
+    YEARLY_DOCUMENT_TRANSITIONS,
+    ConfidentialityAgreement,
+    ConfidentialityKind,
+    ConfidentialityState,
+    Module,
+    ModuleKind,
+    ModuleParticipation,
+    YearlyDocument,
+    YearlyDocumentKind,
+    YearlyDocumentStatus,
+)
 from .meetings import (
     AgendaDocument,
     AgendaItem,
@@ -44,6 +57,7 @@ __all__ = [
     "ALLOWED_STATUS_CHANGES",
     "CONSTITUENCY_OF_KIND",
     "PARTY_KINDS",
+    "YEARLY_DOCUMENT_TRANSITIONS",
     "AgendaDocument",
     "AgendaItem",
     "AgendaVisibility",
@@ -51,6 +65,9 @@ __all__ = [
     "AssemblyVote",
     "AssemblyVoteStatus",
     "ChairTerm",
+    "ConfidentialityAgreement",
+    "ConfidentialityKind",
+    "ConfidentialityState",
     "Constituency",
     "Contribution",
     "ContributionStatus",
@@ -66,6 +83,9 @@ __all__ = [
     "Meeting",
     "MeetingGuest",
     "MeetingStatus",
+    "Module",
+    "ModuleKind",
+    "ModuleParticipation",
     "Organisation",
     "OrganisationKind",
     "OrganisationRole",
@@ -74,6 +94,9 @@ __all__ = [
     "User",
     "UserManager",
     "Vote",
+    "YearlyDocument",
+    "YearlyDocumentKind",
+    "YearlyDocumentStatus",
     "agenda_document_path",
     "invitation_default_expiry",
 ]
