@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +20,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
 from convenant.vocabulary import Material
+from governance.models import ConfidentialityState
 from governance.permissions import is_secretariat
 from monitoring.models import RbcTheme
 
@@ -109,10 +109,30 @@ class AreaRequestCreateView(PermissionRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=422)
 
 
+def _agreement_context(request, item) -> dict:
+    """For the secretariat: the agreement an approval relied on, or for a waiting
+    request the one it would rely on today, each with its state."""
+    if not is_secretariat(request.user):
+        return {}
+    agreement = item.confidentiality_agreement
+    if agreement is None and item.status == "pending":
+        agreement = svc.area_request_agreement(item)
+    if agreement is not None:
+        state = agreement.state()
+        agreement.current_state = state
+        agreement.current_state_label = ConfidentialityState(state).label
+    return {"agreement": agreement}
+
+
 class AreaRequestDetailView(AreaRequestAccessMixin, View):
     def get(self, request, pk: int):
         item = _area_request(request, pk)
-        names = svc.area_answer_view(item=item, actor=request.user, request=request)
+        refusal = svc.area_answer_refusal(item=item, actor=request.user)
+        names = (
+            []
+            if refusal
+            else svc.area_answer_view(item=item, actor=request.user, request=request)
+        )
         return render(
             request,
             "ketenkaart/requests/area_detail.html",
@@ -120,8 +140,10 @@ class AreaRequestDetailView(AreaRequestAccessMixin, View):
                 "item": item,
                 "area": _area_label(item.area_level, item.area_code),
                 "names": names,
+                "answer_withheld": refusal,
                 "can_decide": svc.can_decide_area_requests(request.user)
                 and item.status == "pending",
+                **_agreement_context(request, item),
             },
         )
 
@@ -140,19 +162,14 @@ class AreaRequestDecideView(PermissionRequiredMixin, View):
                 "item": item,
                 "area": _area_label(item.area_level, item.area_code),
                 "form": form,
+                **_agreement_context(request, item),
             },
             status=status,
         )
 
     def get(self, request, pk: int):
         item = _area_request(request, pk)
-        return self._render(
-            request,
-            item,
-            AreaRequestDecisionForm(
-                initial={"confidentiality_signed_on": timezone.localdate()}
-            ),
-        )
+        return self._render(request, item, AreaRequestDecisionForm())
 
     def post(self, request, pk: int):
         item = _area_request(request, pk)
