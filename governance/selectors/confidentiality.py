@@ -204,6 +204,17 @@ def yearly_documents_of_year(*, user, agreement_year: AgreementYear) -> list[Yea
     ]
 
 
+def yearly_current_year(*, agreement) -> AgreementYear | None:
+    """The agreement year running today; before the term the first, after it the
+    last."""
+    years = agreement.years.order_by("number")
+    today = timezone.localdate()
+    running = years.filter(starts_on__lte=today, ends_on__gte=today).first()
+    if running is not None:
+        return running
+    return years.first() if today < agreement.starts_on else years.last()
+
+
 def yearly_document_get(*, user, pk: int) -> YearlyDocument:
     return get_object_or_404(
         permissions.yearly_document_visible_to(user).select_related(

@@ -25,7 +25,7 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
-from convenant.selectors import agreement_current, agreement_year_on, agreement_years
+from convenant.selectors import agreement_current, agreement_years
 
 from .. import permissions
 from ..forms.confidentiality import (
@@ -499,11 +499,7 @@ class YearlyIndexView(YearlyAccessMixin, View):
     """To the page of the year running today (the first year before the term)."""
 
     def get(self, request):
-        agreement = _agreement()
-        year = (
-            agreement_year_on(agreement=agreement)
-            or agreement_years(agreement=agreement).last()
-        )
+        year = selectors.yearly_current_year(agreement=_agreement())
         if year is None:
             raise Http404
         return redirect("governance:yearly_document_year", year=year.number)
