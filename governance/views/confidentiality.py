@@ -40,6 +40,7 @@ from ..forms.confidentiality import (
     YearlyStatusForm,
 )
 from ..models.confidentiality import (
+    ConfidentialityKind,
     ConfidentialityState,
     YearlyDocumentKind,
     YearlyDocumentStatus,
@@ -206,6 +207,14 @@ class OwnConfidentialityMixin(PermissionRequiredMixin):
 class ConfidentialityOwnView(OwnConfidentialityMixin, View):
     def get(self, request):
         items = selectors.confidentiality_list(user=request.user)
+        # Offer to sign only while the current text is not signed and valid already.
+        signed = any(
+            item.kind == ConfidentialityKind.NDA
+            and item.text_version == services.CURRENT_NDA_VERSION
+            and item.current_state
+            in {ConfidentialityState.VALID, ConfidentialityState.EXPIRING}
+            for item in items
+        )
         return render(
             request,
             "governance/confidentiality/own.html",
@@ -213,7 +222,8 @@ class ConfidentialityOwnView(OwnConfidentialityMixin, View):
                 "organisation": request.user.organisation,
                 "items": items,
                 "state_labels": dict(ConfidentialityState.choices),
-                "can_sign": permissions.can_sign_confidentiality(request.user),
+                "can_sign": permissions.can_sign_confidentiality(request.user)
+                and not signed,
                 "nda_version": services.CURRENT_NDA_VERSION,
             },
         )
