@@ -86,13 +86,17 @@ class ConfidentialityListView(SecretariatConfidentialityMixin, View):
             state=data.get("state", ""), kind=data.get("kind", ""), q=data.get("q", "")
         )
         items = selectors.confidentiality_list(user=request.user, filters=filters)
+        counts = selectors.confidentiality_counts()
         return render(
             request,
             "governance/confidentiality/list.html",
             {
                 "form": form if form.is_bound else AgreementFilterForm(),
                 "items": items,
-                "state_labels": dict(ConfidentialityState.choices),
+                "counts": [
+                    (state, label, counts[state])
+                    for state, label in ConfidentialityState.choices
+                ],
             },
         )
 
@@ -221,7 +225,6 @@ class ConfidentialityOwnView(OwnConfidentialityMixin, View):
             {
                 "organisation": request.user.organisation,
                 "items": items,
-                "state_labels": dict(ConfidentialityState.choices),
                 "can_sign": permissions.can_sign_confidentiality(request.user)
                 and not signed,
                 "nda_version": services.CURRENT_NDA_VERSION,

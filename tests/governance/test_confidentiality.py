@@ -392,6 +392,14 @@ def test_the_list_filters_by_state(client, secretariat):
     url = reverse("governance:confidentiality_list")
     response = client.get(url, {"state": "expired"})
     assert [item.pk for item in response.context["items"]] == [expired.pk]
+    counts = {state: count for state, _label, count in response.context["counts"]}
+    assert counts == {
+        "valid": 1,
+        "expiring": 0,
+        "not_yet": 0,
+        "expired": 1,
+        "revoked": 0,
+    }
     response = client.get(url, {"state": "valid"})
     assert [item.pk for item in response.context["items"]] == [valid.pk]
     response = client.get(url, {"q": expired.organisation.name})
