@@ -31,6 +31,7 @@ from convenant.vocabulary import Activity, Material
 from governance.models import Organisation, OrganisationKind
 from governance.permissions import (
     Role,
+    confidentiality_agreements_valid,
     confidentiality_valid,
     is_secretariat,
     user_roles,
@@ -239,6 +240,11 @@ def area_companies(
     return sorted(
         Organisation.objects.filter(pk__in=named).values_list("name", flat=True)
     )
+
+
+def organisations_with_area_agreement(organisation_ids) -> frozenset[int]:
+    """Of these organisations, those holding a clause or NDA valid today."""
+    return confidentiality_agreements_valid(organisation_ids, kind=AREA_REQUEST_KINDS)
 
 
 def area_request_agreement(item: AreaRequest, *, on: dt.date | None = None):

@@ -64,9 +64,24 @@ def _area_request(request, pk: int) -> AreaRequest:
 
 class AreaRequestListView(AreaRequestAccessMixin, View):
     def get(self, request):
+        requests = list(svc.area_request_list(user=request.user))
+        can_decide = svc.can_decide_area_requests(request.user)
+        # For the secretariat: which organisations could have a request approved
+        # today, in one query for the whole list.
+        covered = (
+            svc.organisations_with_area_agreement(
+                {item.organisation_id for item in requests}
+            )
+            if can_decide
+            else frozenset()
+        )
         items = [
-            {"item": item, "area": _area_label(item.area_level, item.area_code)}
-            for item in svc.area_request_list(user=request.user)
+            {
+                "item": item,
+                "area": _area_label(item.area_level, item.area_code),
+                "agreement_valid": item.organisation_id in covered,
+            }
+            for item in requests
         ]
         return render(
             request,
@@ -74,7 +89,7 @@ class AreaRequestListView(AreaRequestAccessMixin, View):
             {
                 "items": items,
                 "can_ask": svc.can_ask_area(request.user),
-                "can_decide": svc.can_decide_area_requests(request.user),
+                "can_decide": can_decide,
             },
         )
 

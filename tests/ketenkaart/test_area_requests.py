@@ -445,3 +445,16 @@ def test_the_list_holds_only_the_own_requests(client, ngo_person):
     response = client.get(reverse("ketenkaart:area_request_list"))
     assert [row["item"].pk for row in response.context["items"]] == [own.pk]
     assert "Congo" in response.content.decode()
+
+
+def test_the_secretariats_list_shows_who_holds_a_valid_agreement(
+    client, ngo_person, secretariat
+):
+    covered = ask(ngo_person)
+    union = make_person("union")
+    uncovered = ask(union)
+    client.force_login(secretariat)
+    response = client.get(reverse("ketenkaart:area_request_list"))
+    rows = {row["item"].pk: row["agreement_valid"] for row in response.context["items"]}
+    assert rows == {covered.pk: True, uncovered.pk: False}
+    assert "None valid" in response.content.decode()
