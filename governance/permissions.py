@@ -254,6 +254,19 @@ def module_participants(organisations=None, *, on=None) -> frozenset[int]:
     return frozenset(qs.values_list("organisation_id", flat=True))
 
 
+def ngo_insight_entitled(organisation, *, on=None) -> bool:
+    """Art. 13: an NGO or union may see companies' scores and advice (the parts on
+    risks and the plan of approach) while it takes part in a running module and holds
+    a valid NDA, both on `on` (today by default). Two queries."""
+    from .models.confidentiality import ConfidentialityKind
+
+    if organisation is None:
+        return False
+    return module_participant(organisation, on=on) and confidentiality_valid(
+        organisation, kind=ConfidentialityKind.NDA, on=on
+    )
+
+
 def can_hold_confidentiality(organisation) -> bool:
     """NGOs, unions and supporters sign confidentiality agreements."""
     from .models import Participation

@@ -232,3 +232,20 @@ def test_the_module_list_takes_the_same_queries_whatever_its_length(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("governance:module_list"))
     assert len(response.context["modules"]) == modules
+
+
+def test_ngo_insight_needs_a_module_and_a_valid_nda(secretariat):
+    from governance.permissions import ngo_insight_entitled
+    from tests.governance.factories import ConfidentialityAgreementFactory
+
+    ngo = OrganisationFactory(ngo=True)
+    clause = ConfidentialityAgreementFactory(organisation=ngo, kind="clause")
+    ModuleParticipationFactory(organisation=ngo)
+    assert not ngo_insight_entitled(ngo)
+    nda = ConfidentialityAgreementFactory(organisation=ngo, nda=True)
+    assert ngo_insight_entitled(ngo)
+    services.confidentiality_revoke(agreement=nda, reason="Gedeeld.", actor=secretariat)
+    assert not ngo_insight_entitled(ngo)
+    assert clause.is_valid()
+    without_module = ConfidentialityAgreementFactory(nda=True).organisation
+    assert not ngo_insight_entitled(without_module)
