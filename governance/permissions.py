@@ -395,6 +395,188 @@ def can_view_signatures(user) -> bool:
 
 # --- Confidentiality agreements and modules -----------------------------------
 # (area: confidentiality)
+#
+# NGO insight in individual companies (art. 13) and the names of companies active in an
+# area (art. 22) depend on two facts, asked here and nowhere else:
+# - `confidentiality_valid`: the organisation holds a confidentiality agreement that is
+#   valid on the day (signed, within its dates, not revoked); access ends the day it
+#   expires or is revoked, without anybody having to remember to take it away;
+# - `module_participant`: the organisation takes part in a module that runs that day.
+# Grants built on top of them (the NGO score insight) call them at every request.
+#
+# The models are imported inside the functions so that this area's section stays
+# self-contained in a file every area adds to.
+
+KindFilter = str | list[str] | tuple[str, ...] | frozenset[str] | None
+
+
+def confidentiality_valid(organisation, *, kind: KindFilter = None, on=None) -> bool:
+    """Whether `organisation` (an object or its id) holds a confidentiality agreement
+    valid on `on` (today by default), of `kind` (one kind, several, or any when None).
+    Valid means signed, `on` between valid_from and valid_until, both included, and not
+    revoked on or before that day."""
+    from .models.confidentiality import ConfidentialityAgreement, valid_on_q
+
+    if organisation is None:
+        return False
+    day = on or timezone.localdate()
+    qs = ConfidentialityAgreement.objects.filter(
+        valid_on_q(day), organisation_id=getattr(organisation, "pk", organisation)
+    )
+    return _of_kind(qs, kind).exists()
+
+
+def confidentiality_agreements_valid(
+    organisations=None, *, kind: KindFilter = None, on=None
+) -> frozenset[int]:
+    """The ids of the organisations (of `organisations`, ids or objects; all when None)
+    for which `confidentiality_valid` holds: one query, for lists."""
+    from .models.confidentiality import ConfidentialityAgreement, valid_on_q
+
+    day = on or timezone.localdate()
+    qs = ConfidentialityAgreement.objects.filter(valid_on_q(day))
+    if organisations is not None:
+        qs = qs.filter(organisation_id__in=[getattr(o, "pk", o) for o in organisations])
+    return frozenset(_of_kind(qs, kind).values_list("organisation_id", flat=True))
+
+
+def _of_kind(qs, kind: KindFilter):
+    if kind is None:
+        return qs
+    if isinstance(kind, str):
+        return qs.filter(kind=kind)
+    return qs.filter(kind__in=list(kind))
+
+
+def module_participant(organisation, *, on=None) -> bool:
+    """Whether `organisation` (an object or its id) takes part, on `on` (today by
+    default), in a module that runs that day. With a valid NDA this is what entitles an
+    NGO to see companies' scores and advice (art. 13)."""
+    if organisation is None:
+        return False
+    return bool(module_participants([getattr(organisation, "pk", organisation)], on=on))
+
+
+def module_participants(organisations=None, *, on=None) -> frozenset[int]:
+    """The ids of the organisations (of `organisations`; all when None) for which
+    `module_participant` holds: one query, for lists."""
+    from .models.confidentiality import ModuleParticipation, running_on_q
+
+    day = on or timezone.localdate()
+    qs = ModuleParticipation.objects.filter(
+        running_on_q(day), running_on_q(day, "module__")
+    )
+    if organisations is not None:
+        qs = qs.filter(organisation_id__in=[getattr(o, "pk", o) for o in organisations])
+    return frozenset(qs.values_list("organisation_id", flat=True))
+
+
+def ngo_insight_entitled(organisation, *, on=None) -> bool:
+    """Art. 13: an NGO or union may see companies' scores and advice (the parts on
+    risks and the plan of approach) while it takes part in a running module and holds
+    a valid NDA, both on `on` (today by default). Two queries."""
+    from .models.confidentiality import ConfidentialityKind
+
+    if organisation is None:
+        return False
+    return module_participant(organisation, on=on) and confidentiality_valid(
+        organisation, kind=ConfidentialityKind.NDA, on=on
+    )
+
+
+def can_hold_confidentiality(organisation) -> bool:
+    """NGOs, unions and supporters sign confidentiality agreements."""
+    from .models import Participation
+
+    return organisation is not None and (
+        organisation.kind in {OrganisationKind.NGO, OrganisationKind.UNION}
+        or organisation.participation == Participation.SUPPORTER
+    )
+
+
+def can_manage_confidentiality(user) -> bool:
+    """Record agreements signed on paper, revoke agreements, see every agreement."""
+    return is_secretariat(user)
+
+
+def can_see_own_confidentiality(user) -> bool:
+    """The people of an NGO, union or supporter see their organisation's agreements."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and can_hold_confidentiality(user.organisation)
+    )
+
+
+def can_sign_confidentiality(user) -> bool:
+    """An administrator of an NGO, union or supporter signs on its behalf."""
+    return can_see_own_confidentiality(user) and user.is_organisation_admin
+
+
+def confidentiality_visible_to(user) -> QuerySet:
+    """The agreements this person may open: all for the secretariat, their own
+    organisation's for the people of an NGO, union or supporter."""
+    from .models.confidentiality import ConfidentialityAgreement
+
+    if can_manage_confidentiality(user):
+        return ConfidentialityAgreement.objects.all()
+    if can_see_own_confidentiality(user):
+        return ConfidentialityAgreement.objects.filter(
+            organisation_id=user.organisation_id
+        )
+    return ConfidentialityAgreement.objects.none()
+
+
+def can_manage_modules(user) -> bool:
+    return is_secretariat(user)
+
+
+def can_see_modules(user) -> bool:
+    """Every signed-in person of an active party or supporter, the Kerngroep, the chair
+    and the secretariat."""
+    from .models import OrganisationStatus, Participation
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR}:
+        return True
+    organisation = user.organisation
+    return bool(
+        organisation is not None
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.status
+        in {OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING}
+    )
+
+
+# Yearly documents (art. 50, 63-64)
+
+
+def can_manage_yearly_documents(user) -> bool:
+    """Upload documents and record their status (the Kerngroep's review and adoption
+    happen in its meetings; the secretariat records them)."""
+    return is_secretariat(user)
+
+
+def can_see_unpublished_yearly_documents(user) -> bool:
+    return bool(user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
+
+
+def can_see_yearly_documents(user) -> bool:
+    """Published documents are for every signed-in person."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def yearly_document_visible_to(user) -> QuerySet:
+    """Every yearly document for the secretariat, the Kerngroep and the chair; the
+    published ones for everybody else who is signed in."""
+    from .models.confidentiality import YearlyDocument, YearlyDocumentStatus
+
+    if can_see_unpublished_yearly_documents(user):
+        return YearlyDocument.objects.all()
+    if can_see_yearly_documents(user):
+        return YearlyDocument.objects.filter(status=YearlyDocumentStatus.PUBLISHED)
+    return YearlyDocument.objects.none()
 
 
 # --- Withdrawal, removal and its public notice, complaints, yearly documents ---

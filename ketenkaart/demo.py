@@ -405,6 +405,16 @@ def seed_requests(*, secretariat) -> int:
     if ngo is None or year is None:
         return made
     asker = ngo.users.order_by("pk").first() or secretariat
+    # The approval relies on Terre des Hommes' confidentiality clause, which the
+    # governance demo (run after this one) records; recording it here first is
+    # idempotent.
+    from governance.demo.confidentiality import seed_agreements
+    from governance.models import ConfidentialityAgreement, ConfidentialityKind
+
+    seed_agreements(secretariat=secretariat)
+    clause = ConfidentialityAgreement.objects.filter(
+        organisation=ngo, kind=ConfidentialityKind.CLAUSE
+    ).first()
     AreaRequest.objects.create(
         organisation=ngo,
         area_level="region",
@@ -415,8 +425,9 @@ def seed_requests(*, secretariat) -> int:
         status=AreaRequestStatus.APPROVED,
         requested_by=asker,
         requested_at=timezone.now() - dt.timedelta(days=20),
-        confidentiality_signed_on=dt.date(2026, 1, 15),
-        decision_note="Geheimhoudingsverklaring ontvangen op 15 januari 2026.",
+        confidentiality_agreement=clause,
+        confidentiality_signed_on=clause.signed_on if clause else dt.date(2026, 1, 15),
+        decision_note="Vertrouwelijkheidsclausule ondertekend op 15 januari 2026.",
         decided_by=secretariat,
         decided_at=timezone.now() - dt.timedelta(days=14),
         answer_year=year,

@@ -289,14 +289,6 @@ class AreaRequestDecisionForm(forms.Form):
         choices=[("approved", _("Approve")), ("refused", _("Refuse"))],
         widget=forms.RadioSelect,
     )
-    confidentiality_confirmed = forms.BooleanField(
-        label=_("The organisation signed the confidentiality agreement"),
-        required=False,
-        help_text=_("Required to approve: the answer is shared under its terms."),
-    )
-    confidentiality_signed_on = forms.DateField(
-        label=_("Signed on"), required=False, widget=DateInput()
-    )
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -308,8 +300,6 @@ class AreaRequestDecisionForm(forms.Form):
         data = self.cleaned_data
         return {
             "approved": data["outcome"] == "approved",
-            "confidentiality_confirmed": bool(data.get("confidentiality_confirmed")),
-            "confidentiality_signed_on": data.get("confidentiality_signed_on"),
             "note": data.get("note", ""),
         }
 

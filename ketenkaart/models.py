@@ -641,11 +641,15 @@ class AreaRequest(models.Model):
     """An NGO's or union's question which companies are active in a country, sub-region
     or region, optionally for one activity (art. 22).
 
-    The answer is shared only under a confidentiality agreement. The platform keeps no
-    record of signed agreements, so the secretariat confirms, when it approves, that the
-    organisation has signed one and records the date it was signed. The answer (the
-    company names and the year of the lists it was drawn from) is computed when the
-    request is approved and frozen here."""
+    The answer is shared only under a confidentiality agreement. An approval needs a
+    clause or NDA of the organisation that is valid that day and names the agreement it
+    relied on; the organisation sees the answer only while it holds a valid one. The
+    answer (the company names and the year of the lists it was drawn from) is computed
+    when the request is approved and frozen here.
+
+    `confidentiality_signed_on` is the signing date of the agreement relied on. Before
+    agreements were kept in the platform, approvals recorded only that date (and no
+    agreement); it is kept so that those approvals keep their record."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -679,6 +683,14 @@ class AreaRequest(models.Model):
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     confidentiality_signed_on = models.DateField(
         _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    confidentiality_agreement = models.ForeignKey(
+        "governance.ConfidentialityAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="area_requests",
+        verbose_name=_("confidentiality agreement relied on"),
     )
     decision_note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(

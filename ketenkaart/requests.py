@@ -29,7 +29,17 @@ from django.utils.translation import gettext as _
 from convenant.audit import audit_record
 from convenant.vocabulary import Activity, Material
 from governance.models import Organisation, OrganisationKind
-from governance.permissions import Role, is_secretariat, user_roles
+from governance.permissions import (
+    Role,
+    confidentiality_agreements_valid,
+    confidentiality_valid,
+    is_secretariat,
+    user_roles,
+)
+from governance.selectors.confidentiality import (
+    AREA_REQUEST_KINDS,
+    confidentiality_agreement_for,
+)
 from monitoring.evidence import check_upload
 from monitoring.models import RbcTheme
 
@@ -151,7 +161,9 @@ def named_for(request_level: str, restriction_level: str | None) -> bool:
 
 
 def area_request_list(*, user) -> QuerySet[AreaRequest]:
-    qs = AreaRequest.objects.select_related("organisation", "requested_by")
+    qs = AreaRequest.objects.select_related(
+        "organisation", "requested_by", "confidentiality_agreement"
+    )
     if is_secretariat(user):
         return qs
     if is_ngo_union_user(user):
@@ -230,42 +242,49 @@ def area_companies(
     )
 
 
+def organisations_with_area_agreement(organisation_ids) -> frozenset[int]:
+    """Of these organisations, those holding a clause or NDA valid today."""
+    return confidentiality_agreements_valid(organisation_ids, kind=AREA_REQUEST_KINDS)
+
+
+def area_request_agreement(item: AreaRequest, *, on: dt.date | None = None):
+    """The requesting organisation's confidentiality clause or NDA valid on `on`
+    (today by default) that an approval relies on, or None."""
+    return confidentiality_agreement_for(
+        item.organisation_id, kinds=AREA_REQUEST_KINDS, on=on
+    )
+
+
 @transaction.atomic
 def area_request_decide(
     *,
     item: AreaRequest,
     approved: bool,
-    confidentiality_confirmed: bool = False,
-    confidentiality_signed_on: dt.date | None = None,
     note: str = "",
     actor,
     request: HttpRequest | None = None,
 ) -> AreaRequest:
-    """Approve or refuse a waiting request. An approval needs the secretariat's
-    confirmation that the organisation signed the confidentiality agreement, with the
-    date it was signed; it computes the answer from the submitted lists of the year asked
-    (or the newest year with submitted lists) and freezes it on the request."""
+    """Approve or refuse a waiting request. An approval needs a confidentiality clause
+    or NDA of the requesting organisation that is valid today, and names the agreement
+    it relied on; it computes the answer from the submitted lists of the year asked (or
+    the newest year with submitted lists) and freezes it on the request."""
     _require(can_decide_area_requests(actor))
     item = AreaRequest.objects.select_for_update().get(pk=item.pk)
     if item.status != AreaRequestStatus.PENDING:
         raise ValidationError(_("This request was decided already."))
     note = (note or "").strip()
     if approved:
-        errors = {}
-        if not confidentiality_confirmed:
-            errors["confidentiality_confirmed"] = _(
-                "Confirm that the organisation signed the confidentiality agreement."
+        agreement = area_request_agreement(item)
+        if agreement is None:
+            raise ValidationError(
+                _(
+                    "%(name)s has no valid confidentiality agreement today. Record the "
+                    "signed clause or NDA under Confidentiality agreements first; the "
+                    "answer is shared only under one (art. 22)."
+                )
+                % {"name": item.organisation.name},
+                code="no_agreement",
             )
-        if confidentiality_signed_on is None:
-            errors["confidentiality_signed_on"] = _(
-                "Give the date the agreement was signed."
-            )
-        elif confidentiality_signed_on > timezone.localdate():
-            errors["confidentiality_signed_on"] = _(
-                "The date cannot lie in the future."
-            )
-        if errors:
-            raise ValidationError(errors)
         year = _answer_year(item.year)
         item.answer_year = year
         item.company_names = (
@@ -278,7 +297,8 @@ def area_request_decide(
             if year is not None
             else []
         )
-        item.confidentiality_signed_on = confidentiality_signed_on
+        item.confidentiality_agreement = agreement
+        item.confidentiality_signed_on = agreement.signed_on
         item.status = AreaRequestStatus.APPROVED
     else:
         if not note:
@@ -295,18 +315,54 @@ def area_request_decide(
         obj=item,
         organisation=item.organisation,
         request=request,
-        details={"approved": approved, "companies": len(item.company_names)},
+        details={
+            "approved": approved,
+            "companies": len(item.company_names),
+            "agreement": item.confidentiality_agreement_id,
+        },
     )
     return item
+
+
+def area_answer_refusal(*, item: AreaRequest, actor) -> str:
+    """Why the person may not see the answer of this approved request now, or "" when
+    they may. The requesting organisation sees it only while it holds a valid
+    confidentiality clause or NDA: the day its agreement expires or is revoked, the
+    names are withheld."""
+    if not item.is_approved or is_secretariat(actor):
+        return ""
+    if confidentiality_valid(item.organisation_id, kind=AREA_REQUEST_KINDS):
+        return ""
+    agreement = item.confidentiality_agreement
+    if agreement is not None and agreement.revoked_at is not None:
+        return _(
+            "The confidentiality agreement this answer was shared under was revoked "
+            "on %(date)s, and your organisation holds no other valid one. The names "
+            "are withheld until a new agreement is recorded."
+        ) % {"date": timezone.localtime(agreement.revoked_at).date().isoformat()}
+    if agreement is not None and agreement.valid_until is not None:
+        return _(
+            "The confidentiality agreement this answer was shared under expired on "
+            "%(date)s, and your organisation holds no other valid one. The names are "
+            "withheld until a new agreement is recorded."
+        ) % {"date": agreement.valid_until.isoformat()}
+    return _(
+        "Your organisation holds no valid confidentiality agreement, so the names are "
+        "withheld until one is recorded."
+    )
 
 
 def area_answer_view(
     *, item: AreaRequest, actor, request: HttpRequest | None = None
 ) -> list[str]:
     """The frozen answer of an approved request; every view by the requesting
-    organisation is written to the audit log."""
+    organisation is written to the audit log. Refused (PermissionDenied, with the
+    reason) while the organisation holds no valid confidentiality agreement."""
     if not item.is_approved:
         return []
+    refusal = area_answer_refusal(item=item, actor=actor)
+    if refusal:
+        raise PermissionDenied(refusal)
     if not is_secretariat(actor):
         audit_record(
             actor=actor,

@@ -1,6 +1,20 @@
-"""Members of the agreement (members.py), how the Kerngroep runs it (meetings.py) and
-how organisations accede and sign (membership.py)."""
+"""Members of the agreement (members.py), how the Kerngroep runs it (meetings.py), how
+organisations accede and sign (membership.py), confidentiality agreements, modules and
+yearly documents (confidentiality.py), withdrawal, removal, complaints and news
+(conduct.py)."""
 
+from .confidentiality import (
+    YEARLY_DOCUMENT_TRANSITIONS,
+    ConfidentialityAgreement,
+    ConfidentialityKind,
+    ConfidentialityState,
+    Module,
+    ModuleKind,
+    ModuleParticipation,
+    YearlyDocument,
+    YearlyDocumentKind,
+    YearlyDocumentStatus,
+)
 from .meetings import (
     AgendaDocument,
     AgendaItem,
@@ -58,6 +72,7 @@ __all__ = [
     "CURRENT_TEXT_VERSIONS",
     "OPEN_ACCESSION_STATUSES",
     "PARTY_KINDS",
+    "YEARLY_DOCUMENT_TRANSITIONS",
     "AccessionApplication",
     "AccessionResponse",
     "AccessionStatus",
@@ -68,6 +83,9 @@ __all__ = [
     "AssemblyVote",
     "AssemblyVoteStatus",
     "ChairTerm",
+    "ConfidentialityAgreement",
+    "ConfidentialityKind",
+    "ConfidentialityState",
     "Constituency",
     "Contribution",
     "ContributionStatus",
@@ -83,6 +101,9 @@ __all__ = [
     "Meeting",
     "MeetingGuest",
     "MeetingStatus",
+    "Module",
+    "ModuleKind",
+    "ModuleParticipation",
     "Organisation",
     "OrganisationKind",
     "OrganisationRole",
@@ -94,6 +115,9 @@ __all__ = [
     "User",
     "UserManager",
     "Vote",
+    "YearlyDocument",
+    "YearlyDocumentKind",
+    "YearlyDocumentStatus",
     "agenda_document_path",
     "invitation_default_expiry",
     "text_template",

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +20,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
 from convenant.vocabulary import Material
+from governance.models import ConfidentialityState
 from governance.permissions import is_secretariat
 from monitoring.models import RbcTheme
 
@@ -64,9 +64,24 @@ def _area_request(request, pk: int) -> AreaRequest:
 
 class AreaRequestListView(AreaRequestAccessMixin, View):
     def get(self, request):
+        requests = list(svc.area_request_list(user=request.user))
+        can_decide = svc.can_decide_area_requests(request.user)
+        # For the secretariat: which organisations could have a request approved
+        # today, in one query for the whole list.
+        covered = (
+            svc.organisations_with_area_agreement(
+                {item.organisation_id for item in requests}
+            )
+            if can_decide
+            else frozenset()
+        )
         items = [
-            {"item": item, "area": _area_label(item.area_level, item.area_code)}
-            for item in svc.area_request_list(user=request.user)
+            {
+                "item": item,
+                "area": _area_label(item.area_level, item.area_code),
+                "agreement_valid": item.organisation_id in covered,
+            }
+            for item in requests
         ]
         return render(
             request,
@@ -74,7 +89,7 @@ class AreaRequestListView(AreaRequestAccessMixin, View):
             {
                 "items": items,
                 "can_ask": svc.can_ask_area(request.user),
-                "can_decide": svc.can_decide_area_requests(request.user),
+                "can_decide": can_decide,
             },
         )
 
@@ -109,10 +124,30 @@ class AreaRequestCreateView(PermissionRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=422)
 
 
+def _agreement_context(request, item) -> dict:
+    """For the secretariat: the agreement an approval relied on, or for a waiting
+    request the one it would rely on today, each with its state."""
+    if not is_secretariat(request.user):
+        return {}
+    agreement = item.confidentiality_agreement
+    if agreement is None and item.status == "pending":
+        agreement = svc.area_request_agreement(item)
+    if agreement is not None:
+        state = agreement.state()
+        agreement.current_state = state
+        agreement.current_state_label = ConfidentialityState(state).label
+    return {"agreement": agreement}
+
+
 class AreaRequestDetailView(AreaRequestAccessMixin, View):
     def get(self, request, pk: int):
         item = _area_request(request, pk)
-        names = svc.area_answer_view(item=item, actor=request.user, request=request)
+        refusal = svc.area_answer_refusal(item=item, actor=request.user)
+        names = (
+            []
+            if refusal
+            else svc.area_answer_view(item=item, actor=request.user, request=request)
+        )
         return render(
             request,
             "ketenkaart/requests/area_detail.html",
@@ -120,8 +155,10 @@ class AreaRequestDetailView(AreaRequestAccessMixin, View):
                 "item": item,
                 "area": _area_label(item.area_level, item.area_code),
                 "names": names,
+                "answer_withheld": refusal,
                 "can_decide": svc.can_decide_area_requests(request.user)
                 and item.status == "pending",
+                **_agreement_context(request, item),
             },
         )
 
@@ -140,19 +177,14 @@ class AreaRequestDecideView(PermissionRequiredMixin, View):
                 "item": item,
                 "area": _area_label(item.area_level, item.area_code),
                 "form": form,
+                **_agreement_context(request, item),
             },
             status=status,
         )
 
     def get(self, request, pk: int):
         item = _area_request(request, pk)
-        return self._render(
-            request,
-            item,
-            AreaRequestDecisionForm(
-                initial={"confidentiality_signed_on": timezone.localdate()}
-            ),
-        )
+        return self._render(request, item, AreaRequestDecisionForm())
 
     def post(self, request, pk: int):
         item = _area_request(request, pk)

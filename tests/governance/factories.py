@@ -165,6 +165,24 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Besluit {n}")
     proposal = "De Kerngroep stemt in met het voorstel."
     created_by = factory.SubFactory(
+# --- Confidentiality agreements and modules (area: confidentiality) ----------------------
+
+
+class ConfidentialityAgreementFactory(factory.django.DjangoModelFactory):
+    """A confidentiality clause an NGO signed on paper, valid from SIGNED until the end
+    of the agreement's term."""
+
+    class Meta:
+        model = "governance.ConfidentialityAgreement"
+
+    organisation = factory.SubFactory(OrganisationFactory, ngo=True)
+    kind = "clause"
+    text_version = "2025-1"
+    signed_by_name = "Lotte Visser"
+    signed_on = SIGNED
+    valid_from = SIGNED
+    valid_until = dt.date(2029, 12, 31)
+    recorded_by = factory.SubFactory(
         UserFactory,
         organisation=factory.SubFactory(
             OrganisationFactory, secretariat=True, name="Secretariaat"
@@ -246,3 +264,26 @@ class SignatureFactory(factory.django.DjangoModelFactory):
         organisation=factory.SelfAttribute("..organisation"),
         organisation_role=OrganisationRole.ADMIN,
     )
+    class Params:
+        nda = factory.Trait(kind="nda")
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Module"
+
+    code = factory.Sequence(lambda n: f"K{n + 10}")
+    kind = "knowledge"
+    name = factory.Sequence(lambda n: f"Kennismodule {n}")
+    starts_on = SIGNED
+    updated_by = factory.SubFactory(UserFactory)
+
+
+class ModuleParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.ModuleParticipation"
+
+    module = factory.SubFactory(ModuleFactory)
+    organisation = factory.SubFactory(OrganisationFactory, ngo=True)
+    starts_on = SIGNED
+    added_by = factory.SelfAttribute("module.updated_by")

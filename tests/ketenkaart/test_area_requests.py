@@ -9,12 +9,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from convenant.models import AuditEntry
+from governance.services import confidentiality as confidentiality_services
 from ketenkaart import requests as svc
 from ketenkaart.models import AreaRequest, AreaRequestStatus, RestrictedDisclosure
 from tests.conftest import make_person
-from tests.governance.factories import OrganisationFactory
+from tests.governance.factories import (
+    ConfidentialityAgreementFactory,
+    OrganisationFactory,
+)
 
 from .factories import (
     YEAR,
@@ -30,7 +35,10 @@ SIGNED = dt.date(2026, 1, 15)
 
 @pytest.fixture
 def ngo_person():
-    return make_person("ngo")
+    """An NGO's administrator whose organisation signed the confidentiality clause."""
+    person = make_person("ngo")
+    ConfidentialityAgreementFactory(organisation=person.organisation, signed_on=SIGNED)
+    return person
 
 
 @pytest.fixture
@@ -51,13 +59,7 @@ def ask(person, **kwargs) -> AreaRequest:
 
 
 def approve(item, secretariat):
-    return svc.area_request_decide(
-        item=item,
-        approved=True,
-        confidentiality_confirmed=True,
-        confidentiality_signed_on=SIGNED,
-        actor=secretariat,
-    )
+    return svc.area_request_decide(item=item, approved=True, actor=secretariat)
 
 
 def restrict(company, level, secretariat):
@@ -103,6 +105,10 @@ def test_an_approval_freezes_the_names_of_the_companies_in_the_country(
     assert item.status == AreaRequestStatus.APPROVED
     assert item.company_names == ["Centraal Metaal B.V.", "Kobalt Kopers B.V."]
     assert item.answer_year == YEAR
+    assert (
+        item.confidentiality_agreement
+        == ngo_person.organisation.confidentiality_agreements.get()
+    )
     assert item.confidentiality_signed_on == SIGNED
     # Frozen: a company added afterwards does not change the answer.
     submitted_location(OrganisationFactory(name="Later B.V."), country="CD")
@@ -158,30 +164,124 @@ def test_a_restricted_company_is_not_named_below_its_approved_level(
     ]
 
 
+def _without_agreement(organisation):
+    organisation.confidentiality_agreements.all().delete()
+
+
 @pytest.mark.parametrize(
-    ("confirmed", "signed_on", "field"),
+    "agreement",
     [
-        (False, SIGNED, "confidentiality_confirmed"),
-        (True, None, "confidentiality_signed_on"),
-        (True, dt.date(2099, 1, 1), "confidentiality_signed_on"),
+        "none",
+        "expired",
+        "revoked",
+        "not_yet_valid",
+        "protocol_only",
     ],
 )
-def test_an_approval_needs_the_confirmed_confidentiality_agreement(
-    ngo_person, secretariat, congo_companies, confirmed, signed_on, field
+def test_an_approval_needs_a_valid_confidentiality_agreement(
+    ngo_person, secretariat, congo_companies, agreement
 ):
-    item = ask(ngo_person)
-    with pytest.raises(ValidationError) as error:
-        svc.area_request_decide(
-            item=item,
-            approved=True,
-            confidentiality_confirmed=confirmed,
-            confidentiality_signed_on=signed_on,
-            actor=secretariat,
+    organisation = ngo_person.organisation
+    _without_agreement(organisation)
+    today = timezone.localdate()
+    if agreement == "expired":
+        ConfidentialityAgreementFactory(
+            organisation=organisation, valid_until=today - dt.timedelta(days=1)
         )
-    assert field in error.value.error_dict
+    elif agreement == "revoked":
+        made = ConfidentialityAgreementFactory(organisation=organisation)
+        confidentiality_services.confidentiality_revoke(
+            agreement=made, reason="Informatie gedeeld.", actor=secretariat
+        )
+    elif agreement == "not_yet_valid":
+        ConfidentialityAgreementFactory(
+            organisation=organisation, valid_from=today + dt.timedelta(days=1)
+        )
+    elif agreement == "protocol_only":
+        ConfidentialityAgreementFactory(organisation=organisation, kind="protocol")
+    item = ask(ngo_person)
+    audit_before = AuditEntry.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        approve(item, secretariat)
+
+    assert "no valid confidentiality agreement" in error.value.messages[0]
     item.refresh_from_db()
     assert item.status == AreaRequestStatus.PENDING
     assert item.company_names == []
+    assert item.confidentiality_agreement is None
+    assert item.decided_at is None
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_an_nda_is_enough_for_an_approval(ngo_person, secretariat, congo_companies):
+    organisation = ngo_person.organisation
+    _without_agreement(organisation)
+    nda = ConfidentialityAgreementFactory(organisation=organisation, nda=True)
+    item = approve(ask(ngo_person), secretariat)
+    assert item.confidentiality_agreement == nda
+
+
+def test_the_answer_is_withheld_once_the_agreement_is_revoked(
+    client, ngo_person, secretariat, congo_companies
+):
+    item = approve(ask(ngo_person), secretariat)
+    confidentiality_services.confidentiality_revoke(
+        agreement=item.confidentiality_agreement,
+        reason="Namen extern gedeeld.",
+        actor=secretariat,
+    )
+    with pytest.raises(PermissionDenied):
+        svc.area_answer_view(item=item, actor=ngo_person)
+
+    client.force_login(ngo_person)
+    page = client.get(reverse("ketenkaart:area_request_detail", args=[item.pk]))
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Kobalt Kopers B.V." not in content
+    assert "was revoked on" in content
+    assert not AuditEntry.objects.filter(action="ketenkaart.area_answer_view").exists()
+    # The secretariat still sees the answer, and the agreement's state.
+    client.force_login(secretariat)
+    content = client.get(
+        reverse("ketenkaart:area_request_detail", args=[item.pk])
+    ).content.decode()
+    assert "Kobalt Kopers B.V." in content
+    assert "Revoked" in content
+
+
+def test_the_answer_is_withheld_the_day_after_the_agreement_ends(
+    client, ngo_person, secretariat, congo_companies
+):
+    item = approve(ask(ngo_person), secretariat)
+    agreement = item.confidentiality_agreement
+    client.force_login(ngo_person)
+    url = reverse("ketenkaart:area_request_detail", args=[item.pk])
+
+    agreement.valid_until = timezone.localdate()
+    agreement.save()
+    assert "Kobalt Kopers B.V." in client.get(url).content.decode()
+
+    agreement.valid_until = timezone.localdate() - dt.timedelta(days=1)
+    agreement.save()
+    content = client.get(url).content.decode()
+    assert "Kobalt Kopers B.V." not in content
+    assert "expired on" in content
+
+
+def test_a_new_agreement_gives_the_answer_back(
+    ngo_person, secretariat, congo_companies
+):
+    item = approve(ask(ngo_person), secretariat)
+    confidentiality_services.confidentiality_revoke(
+        agreement=item.confidentiality_agreement, reason="Verlopen.", actor=secretariat
+    )
+    ConfidentialityAgreementFactory(organisation=ngo_person.organisation, nda=True)
+    assert svc.area_answer_view(item=item, actor=ngo_person) == [
+        "Centraal Metaal B.V.",
+        "Kobalt Kopers B.V.",
+    ]
 
 
 def test_a_refusal_needs_a_note_and_names_nobody(
@@ -264,25 +364,37 @@ def test_a_bad_request_is_shown_again_with_what_was_typed(client, ngo_person):
     assert not AreaRequest.objects.exists()
 
 
+def test_without_an_agreement_the_page_says_so_and_changes_nothing(
+    client, ngo_person, secretariat, congo_companies
+):
+    item = ask(ngo_person)
+    _without_agreement(ngo_person.organisation)
+    client.force_login(secretariat)
+    page = client.get(reverse("ketenkaart:area_request_decide", args=[item.pk]))
+    assert "None valid today" in page.content.decode()
+
+    response = client.post(
+        reverse("ketenkaart:area_request_decide", args=[item.pk]),
+        {"outcome": "approved", "note": "Akkoord"},
+    )
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "has no valid confidentiality agreement today" in content
+    assert "Akkoord" in content
+    item.refresh_from_db()
+    assert item.status == AreaRequestStatus.PENDING
+    assert item.decided_at is None
+
+
 def test_the_secretariat_decides_on_the_page_and_the_ngo_sees_the_names_audited(
     client, ngo_person, secretariat, congo_companies
 ):
     item = ask(ngo_person)
     client.force_login(secretariat)
-    refused = client.post(
-        reverse("ketenkaart:area_request_decide", args=[item.pk]),
-        {"outcome": "approved", "confidentiality_signed_on": "2026-01-15"},
-    )
-    assert refused.status_code == 422
-    item.refresh_from_db()
-    assert item.status == AreaRequestStatus.PENDING
     response = client.post(
         reverse("ketenkaart:area_request_decide", args=[item.pk]),
-        {
-            "outcome": "approved",
-            "confidentiality_confirmed": "on",
-            "confidentiality_signed_on": "2026-01-15",
-        },
+        {"outcome": "approved"},
     )
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action="ketenkaart.area_answer_view").exists()
@@ -333,3 +445,16 @@ def test_the_list_holds_only_the_own_requests(client, ngo_person):
     response = client.get(reverse("ketenkaart:area_request_list"))
     assert [row["item"].pk for row in response.context["items"]] == [own.pk]
     assert "Congo" in response.content.decode()
+
+
+def test_the_secretariats_list_shows_who_holds_a_valid_agreement(
+    client, ngo_person, secretariat
+):
+    covered = ask(ngo_person)
+    union = make_person("union")
+    uncovered = ask(union)
+    client.force_login(secretariat)
+    response = client.get(reverse("ketenkaart:area_request_list"))
+    rows = {row["item"].pk: row["agreement_valid"] for row in response.context["items"]}
+    assert rows == {covered.pk: True, uncovered.pk: False}
+    assert "None valid" in response.content.decode()
