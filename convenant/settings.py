@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.close_improvement_windows",
         "schedule": 60 * 60,
     },
+    "apply-status-dates": {
+        "task": "governance.apply_status_dates",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------

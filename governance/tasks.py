@@ -16,3 +16,18 @@ def expire_invitations() -> int:
 @shared_task(name="governance.clean_import_files")
 def clean_import_files() -> int:
     return imports.import_files_clean()
+
+
+@shared_task(name="governance.apply_status_dates")
+def apply_status_dates() -> int:
+    """Daily: withdrawals and removals whose date has come take effect."""
+    from .services import conduct
+
+    return conduct.status_dates_apply()
+
+
+@shared_task(name="governance.send_conduct_mail")
+def send_conduct_mail(kind: str, pk: int) -> int:
+    from .services import conduct
+
+    return conduct.conduct_mail_send(kind=kind, pk=pk)

@@ -1,5 +1,15 @@
 """Members of the agreement (members.py) and how the Kerngroep runs it (meetings.py)."""
 
+from .conduct import (
+    Complaint,
+    ComplaintStatus,
+    NewsItem,
+    Removal,
+    RemovalReminder,
+    RemovalStatus,
+    WithdrawalNotice,
+    WithdrawalStatus,
+)
 from .meetings import (
     AgendaDocument,
     AgendaItem,
@@ -51,6 +61,8 @@ __all__ = [
     "AssemblyVote",
     "AssemblyVoteStatus",
     "ChairTerm",
+    "Complaint",
+    "ComplaintStatus",
     "Constituency",
     "Contribution",
     "ContributionStatus",
@@ -66,14 +78,20 @@ __all__ = [
     "Meeting",
     "MeetingGuest",
     "MeetingStatus",
+    "NewsItem",
     "Organisation",
     "OrganisationKind",
     "OrganisationRole",
     "OrganisationStatus",
     "Participation",
+    "Removal",
+    "RemovalReminder",
+    "RemovalStatus",
     "User",
     "UserManager",
     "Vote",
+    "WithdrawalNotice",
+    "WithdrawalStatus",
     "agenda_document_path",
     "invitation_default_expiry",
 ]

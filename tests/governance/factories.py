@@ -103,3 +103,22 @@ class ChairTermFactory(factory.django.DjangoModelFactory):
         UserFactory, organisation=factory.SubFactory(OrganisationFactory, ser=True)
     )
     starts_on = SIGNED
+
+
+# --- Conduct: withdrawal, removal, complaints, news -----------------------------------
+
+
+def kerngroep_with_all_seats(**holders):
+    """One current seat per constituency; `holders` names the organisation of a seat
+    (by constituency), the others get a new party organisation of their kind."""
+    traits = {"unions": "union", "ngos": "ngo", "branch": "branch", "companies": ""}
+    seats = {}
+    for constituency, trait in traits.items():
+        organisation = holders.get(constituency) or OrganisationFactory(
+            **({trait: True} if trait else {}),
+            name=f"Zetelhouder {constituency}",
+        )
+        seats[constituency] = KerngroepSeatFactory(
+            constituency=constituency, organisation=organisation
+        )
+    return seats
