@@ -233,12 +233,14 @@ def can_see_withdrawals(user) -> bool:
 
 
 def withdrawal_visible_to(user):
+    """Every notice for the secretariat, the Kerngroep and the chair; the people of an
+    organisation see its own."""
     from .models import WithdrawalNotice
 
     qs = WithdrawalNotice.objects.select_related("organisation", "given_by")
     if can_see_withdrawals(user):
         return qs
-    if user.is_authenticated and user.is_organisation_admin and user.organisation_id:
+    if user.is_authenticated and user.is_active and user.organisation_id:
         return qs.filter(organisation_id=user.organisation_id)
     return qs.none()
 
