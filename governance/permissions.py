@@ -215,10 +215,7 @@ def _party_organisation(user) -> Organisation | None:
 def can_give_notice(user, organisation: Organisation) -> bool:
     """Notice of withdrawal for an active party: by its own admin, or by the
     secretariat on its behalf (a letter received)."""
-    if (
-        organisation.kind not in _PARTY_KINDS
-        or organisation.participation != "party"
-    ):
+    if organisation.kind not in _PARTY_KINDS or organisation.participation != "party":
         return False
     if is_secretariat(user):
         return True

@@ -277,11 +277,7 @@ class Complaint(models.Model):
             errors.setdefault("respondent", []).append(
                 _("An organisation cannot file a complaint about itself.")
             )
-        if (
-            self.hearing_on
-            and self.decision_on
-            and self.decision_on < self.hearing_on
-        ):
+        if self.hearing_on and self.decision_on and self.decision_on < self.hearing_on:
             errors.setdefault("decision_on", []).append(
                 _("The decision date lies before the hearing.")
             )

@@ -105,7 +105,9 @@ def _mail_after_commit(kind: str, pk: int) -> None:
 # --- Withdrawal (art. 73-75) --------------------------------------------------------------
 
 
-def withdrawal_effective_on(*, organisation: Organisation, notice_on: dt.date) -> dt.date:
+def withdrawal_effective_on(
+    *, organisation: Organisation, notice_on: dt.date
+) -> dt.date:
     """When notice given on `notice_on` would take effect; ValidationError (on
     `notice_on`) naming the first day notice can be given when it is too early."""
     if organisation.signed_on is None:
@@ -606,9 +608,7 @@ def complaint_panel_for(*, complainant_id: int, respondent_id: int) -> dict[str,
     for pk, kind in candidates:
         replacements[CONSTITUENCY_OF_KIND[kind]].append(pk)
     try:
-        return rules.complaint_panel(
-            seats, complainant_id, respondent_id, replacements
-        )
+        return rules.complaint_panel(seats, complainant_id, respondent_id, replacements)
     except rules.NoReplacement:
         parties = {complainant_id, respondent_id}
         taken = {holder for holder in seats.values() if holder not in parties}

@@ -68,9 +68,7 @@ ROWS: tuple[Row, ...] = (
     Row(
         "governance:withdrawal_create",
         "POST",
-        only(
-            {"secretariat"}, Redirect("governance:withdrawal_detail", "created"), 404
-        ),
+        only({"secretariat"}, Redirect("governance:withdrawal_detail", "created"), 404),
         target="other_org",
         data="withdrawal",
     ),
@@ -160,9 +158,7 @@ ROWS: tuple[Row, ...] = (
     Row(
         "governance:complaint_create",
         "POST",
-        only(
-            PARTY_PEOPLE, Redirect("governance:complaint_detail", "created"), 403
-        ),
+        only(PARTY_PEOPLE, Redirect("governance:complaint_detail", "created"), 403),
         data="complaint",
     ),
     Row(

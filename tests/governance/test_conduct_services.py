@@ -70,9 +70,7 @@ def company():
     return OrganisationFactory(signed_on=SIGNED)
 
 
-def test_notice_the_day_before_the_first_anniversary_is_refused(
-    secretariat, company
-):
+def test_notice_the_day_before_the_first_anniversary_is_refused(secretariat, company):
     before = state()
     with pytest.raises(ValidationError) as error:
         svc.withdrawal_give(
@@ -288,7 +286,10 @@ def test_only_the_secretariat_manages_removals(company, removal):
 
 def _to_kerngroep(removal, secretariat) -> Decision:
     svc.removal_reminder_add(
-        removal=removal, sent_on=dt.date(2026, 11, 1), text="Herinnering.", actor=secretariat
+        removal=removal,
+        sent_on=dt.date(2026, 11, 1),
+        text="Herinnering.",
+        actor=secretariat,
     )
     return svc.removal_submit(
         removal=removal, proposal="Verwijderen.", actor=secretariat
@@ -449,8 +450,11 @@ def test_the_panel_replaces_the_seat_of_the_company_concerned(
     seats = kerngroep_with_all_seats(companies=seat_company)
     OrganisationFactory(name="Later B.V.", signed_on=dt.date(2026, 1, 5))
     first = OrganisationFactory(name="Aluminium B.V.", signed_on=SIGNED)
-    OrganisationFactory(name="Vertrokken B.V.", signed_on=dt.date(2025, 1, 1),
-                        status=OrganisationStatus.WITHDRAWN)
+    OrganisationFactory(
+        name="Vertrokken B.V.",
+        signed_on=dt.date(2025, 1, 1),
+        status=OrganisationStatus.WITHDRAWN,
+    )
     complaint = _file(union_person, seat_company)
     complaint = svc.complaint_judge(
         complaint=complaint, admissible=True, reasons="Ontvankelijk.", actor=secretariat
@@ -497,7 +501,9 @@ def test_no_replacement_names_the_constituency(secretariat):
 def test_an_inadmissible_complaint_gets_no_panel(secretariat, union_person, company):
     complaint = _file(union_person, company)
     complaint = svc.complaint_judge(
-        complaint=complaint, admissible=False, reasons="Gaat over iets anders.",
+        complaint=complaint,
+        admissible=False,
+        reasons="Gaat over iets anders.",
         actor=secretariat,
     )
     assert complaint.status == ComplaintStatus.INADMISSIBLE

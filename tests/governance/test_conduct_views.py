@@ -47,9 +47,7 @@ def test_notice_shows_the_effective_date_before_it_is_stored(client, admin):
 
     preview = client.post(url, {"reasons": "Wij stoppen met metaal."})
     assert preview.status_code == 200
-    effective = rules.withdrawal_effective_date(
-        company.signed_on, timezone.localdate()
-    )
+    effective = rules.withdrawal_effective_date(company.signed_on, timezone.localdate())
     assert effective.strftime("%-d %B %Y") in preview.content.decode()
     assert not WithdrawalNotice.objects.exists()
     company.refresh_from_db()
@@ -135,7 +133,9 @@ def test_the_company_sees_who_filed_only_when_allowed(client, share):
     name = complainant.organisation.name
     client.force_login(company_person)
     assert (name in client.get(url).content.decode()) is share
-    assert (name in client.get(reverse("governance:complaint_list")).content.decode()) is share
+    assert (
+        name in client.get(reverse("governance:complaint_list")).content.decode()
+    ) is share
     client.force_login(complainant)
     assert name in client.get(url).content.decode()
 
@@ -279,7 +279,10 @@ def _fill(n: int, secretariat) -> None:
             organisation=company, ruling="Besluit.", created_by=secretariat
         )
         RemovalReminder.objects.create(
-            removal=removal, sent_on=dt.date(2026, 11, 1), text="x", created_by=secretariat
+            removal=removal,
+            sent_on=dt.date(2026, 11, 1),
+            text="x",
+            created_by=secretariat,
         )
         Complaint.objects.create(
             complainant=OrganisationFactory(ngo=True),
@@ -289,7 +292,9 @@ def _fill(n: int, secretariat) -> None:
             description="x",
             already_tried="y",
         )
-        NewsItem.objects.create(title=f"Bericht {i}", body="Tekst.", published_by=secretariat)
+        NewsItem.objects.create(
+            title=f"Bericht {i}", body="Tekst.", published_by=secretariat
+        )
 
 
 @pytest.mark.parametrize("role", ["secretariat", "kerngroep"])
