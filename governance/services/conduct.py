@@ -592,8 +592,10 @@ def complaint_panel_for(*, complainant_id: int, respondent_id: int) -> dict[str,
     missing = [c for c in rules.SEATS if c not in seats]
     if missing:
         raise ValidationError(
-            _("The Kerngroep seat of the %(constituency)s has no holder today.")
-            % {"constituency": Constituency(missing[0]).label.lower()}
+            _(
+                "The Kerngroep seat of the constituency “%(constituency)s” has no holder today."
+            )
+            % {"constituency": Constituency(missing[0]).label}
         )
     replacements: dict[str, list[int]] = {seat: [] for seat in rules.SEATS}
     candidates = (
@@ -613,20 +615,28 @@ def complaint_panel_for(*, complainant_id: int, respondent_id: int) -> dict[str,
         parties = {complainant_id, respondent_id}
         taken = {holder for holder in seats.values() if holder not in parties}
         seat = next(
-            seat
-            for seat in rules.SEATS
-            if seats[seat] in parties
-            and not [o for o in replacements[seat] if o not in parties | taken]
+            (
+                seat
+                for seat in rules.SEATS
+                if seats[seat] in parties
+                and not [o for o in replacements[seat] if o not in parties | taken]
+            ),
+            None,
         )
+        if seat is None:
+            raise ValidationError(
+                _("The panel cannot be formed: a recused seat has no replacement.")
+            ) from None
         raise ValidationError(
             _(
-                "No organisation of the %(constituency)s can take the seat of %(name)s "
+                "No organisation of the constituency “%(constituency)s” can take the "
+                "seat of %(name)s "
                 "for this complaint: every other active party of that constituency "
                 "is a party to it or sits on the panel already. The panel cannot be "
                 "formed."
             )
             % {
-                "constituency": Constituency(seat).label.lower(),
+                "constituency": Constituency(seat).label,
                 "name": Organisation.objects.get(pk=seats[seat]).name,
             }
         ) from None

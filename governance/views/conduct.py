@@ -15,7 +15,7 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.forms import add_service_errors
 
-from .. import permissions
+from .. import permissions, rules
 from .. import selectors as member_selectors
 from ..forms.conduct import (
     AdmissibilityForm,
@@ -67,6 +67,9 @@ class WithdrawalCreateView(PermissionRequiredMixin, View):
             "open_notice": selectors.withdrawal_open_for(organisation=organisation),
             "contribution": selectors.running_contribution(organisation=organisation),
             "is_secretariat": permissions.is_secretariat(request.user),
+            "earliest": rules.first_anniversary(organisation.signed_on)
+            if organisation.signed_on
+            else None,
         }
 
     def get(self, request, pk: int):

@@ -493,7 +493,7 @@ def test_no_replacement_names_the_constituency(secretariat):
         svc.complaint_judge(
             complaint=complaint, admissible=True, reasons="Ja.", actor=secretariat
         )
-    assert "trade unions" in error.value.messages[0]
+    assert "constituency “Trade unions”" in error.value.messages[0]
     assert "Enige Bond" in error.value.messages[0]
     assert state() == before
 
@@ -554,3 +554,12 @@ def test_only_the_secretariat_publishes_news(secretariat, company):
     assert state() == before
     item = svc.news_item_create(title="Nieuws", body="Tekst.", actor=secretariat)
     assert item.published_by == secretariat
+
+
+def test_a_complaint_is_mailed_to_the_secretariat(
+    secretariat, union_person, company, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _file(union_person, company)
+    assert [message.to for message in mail.outbox] == [[secretariat.email]]
+    assert company.name in mail.outbox[0].subject

@@ -216,7 +216,9 @@ def test_no_replacement_is_explained_to_the_secretariat(secretariat_client):
         {"admissible": "yes", "reasons": "Ontvankelijk."},
     )
     assert response.status_code == 422
-    assert "No organisation of the trade unions" in response.content.decode()
+    assert "No organisation of the constituency “Trade unions”" in (
+        response.content.decode()
+    )
     complaint.refresh_from_db()
     assert complaint.status == "filed"
 
@@ -320,3 +322,47 @@ def test_list_pages_keep_their_number_of_queries(
     with django_assert_max_num_queries(len(queries)):
         response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("participation", "status", "expected"),
+    [
+        ("party", "active", 200),
+        ("supporter", "active", 200),
+        ("party", "withdrawing", 200),
+        ("party", "withdrawn", 403),
+        ("party", "removed", 403),
+        ("party", "applicant", 403),
+    ],
+)
+def test_who_reads_the_news(client, participation, status, expected):
+    organisation = OrganisationFactory(
+        participation=participation,
+        status=status,
+        in_metal_supply_chain=participation == "party",
+    )
+    client.force_login(UserFactory(organisation=organisation))
+    assert client.get(reverse("governance:news_list")).status_code == expected
+
+
+def test_a_published_notice_reaches_the_news_page(
+    client, secretariat_client, secretariat_user
+):
+    removal = Removal.objects.create(
+        organisation=OrganisationFactory(name="Weg B.V."),
+        ruling="Besluit.",
+        status="decided",
+        decided_on=dt.date(2026, 11, 20),
+        effective_on=dt.date(2027, 2, 20),
+        notice_text="De Kerngroep heeft Weg B.V. verwijderd.",
+        notice_agreed_with="J. de Vries",
+        notice_agreed_on=dt.date(2026, 11, 21),
+        created_by=secretariat_user,
+    )
+    response = secretariat_client.post(
+        reverse("governance:removal_publish", kwargs={"pk": removal.pk})
+    )
+    assert response.status_code == 302
+    client.force_login(make_person("government"))
+    page = client.get(reverse("governance:news_list")).content.decode()
+    assert "De Kerngroep heeft Weg B.V. verwijderd." in page
