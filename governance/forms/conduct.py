@@ -121,15 +121,17 @@ class AdmissibilityForm(forms.Form):
 
 
 class ComplaintScheduleForm(forms.Form):
-    hearing_on = forms.DateField(label=_("Hearing"), required=False, widget=DateInput())
+    hearing_on = forms.DateField(
+        label=_("Hearing date"), required=False, widget=DateInput()
+    )
     decision_on = forms.DateField(
-        label=_("Decision"), required=False, widget=DateInput()
+        label=_("Decision date"), required=False, widget=DateInput()
     )
     follow_up_on = forms.DateField(
-        label=_("Follow-up"), required=False, widget=DateInput()
+        label=_("Follow-up date"), required=False, widget=DateInput()
     )
     decision_text = forms.CharField(
-        label=_("Decision"),
+        label=_("Text of the decision"),
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )

@@ -249,10 +249,10 @@ class Complaint(models.Model):
     admissibility_reasons = models.TextField(_("reasons"), blank=True)
     admissibility_on = models.DateField(_("judged on"), null=True, blank=True)
     panel = models.JSONField(_("panel"), default=dict, blank=True)
-    hearing_on = models.DateField(_("hearing"), null=True, blank=True)
-    decision_on = models.DateField(_("decision"), null=True, blank=True)
-    follow_up_on = models.DateField(_("follow-up"), null=True, blank=True)
-    decision_text = models.TextField(_("decision"), blank=True)
+    hearing_on = models.DateField(_("hearing date"), null=True, blank=True)
+    decision_on = models.DateField(_("decision date"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    decision_text = models.TextField(_("decision text"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, blank=True)
 
     class Meta:
