@@ -149,6 +149,16 @@ def _check_notice(
             _("Only an active party can give notice; %(name)s is “%(status)s”.")
             % {"name": organisation.name, "status": organisation.get_status_display()}
         )
+    if organisation.removals.filter(status=RemovalStatus.DECIDED).exists():
+        # The Kerngroep's removal takes effect on its own date; a notice on top of it
+        # would leave two dates for one departure.
+        raise ValidationError(
+            _(
+                "The Kerngroep decided to remove %(name)s; the removal takes effect "
+                "on its own date, so notice can no longer be given."
+            )
+            % {"name": organisation.name}
+        )
     return withdrawal_effective_on(organisation=organisation, notice_on=notice_on)
 
 

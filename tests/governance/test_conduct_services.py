@@ -563,3 +563,18 @@ def test_a_complaint_is_mailed_to_the_secretariat(
         _file(union_person, company)
     assert [message.to for message in mail.outbox] == [[secretariat.email]]
     assert company.name in mail.outbox[0].subject
+
+
+def test_no_notice_once_the_removal_is_decided(secretariat, company, removal):
+    decision = _to_kerngroep(removal, secretariat)
+    decision_finalise(decision=decision, outcome="adopted", actor=secretariat)
+    before = state()
+    with pytest.raises(ValidationError) as error:
+        svc.withdrawal_give(
+            organisation=company,
+            notice_on=dt.date(2026, 10, 20),
+            reasons="Reden.",
+            actor=secretariat,
+        )
+    assert "decided to remove" in error.value.messages[0]
+    assert state() == before
