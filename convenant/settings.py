@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.close_assembly_votes",
         "schedule": 60 * 60,
     },
+    "apply-status-dates": {
+        "task": "governance.apply_status_dates",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------

@@ -235,8 +235,6 @@ from .models import (  # noqa: E402 - kept with the area's own rules
     AssemblyVote,
     Decision,
     DecisionStatus,
-    OrganisationStatus,
-    Participation,
 )
 
 # The Kerngroep's own circle follows every decision from its opening, votes included;
@@ -581,6 +579,149 @@ def yearly_document_visible_to(user) -> QuerySet:
 
 # --- Withdrawal, removal and its public notice, complaints, yearly documents ---
 # (area: conduct)
+
+
+_PARTY_STATUSES = ("active", "withdrawing")
+# The kinds of organisation that can be a party: one constituency each (art. 46).
+_PARTY_KINDS = frozenset(
+    {
+        OrganisationKind.COMPANY,
+        OrganisationKind.UNION,
+        OrganisationKind.NGO,
+        OrganisationKind.BRANCH,
+    }
+)
+
+
+def _party_organisation(user) -> Organisation | None:
+    """The person's organisation when it is a party (not a supporter) taking part
+    today, else None."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    organisation = user.organisation
+    if (
+        organisation is None
+        or organisation.kind not in _PARTY_KINDS
+        or organisation.participation != "party"
+        or organisation.status not in _PARTY_STATUSES
+    ):
+        return None
+    return organisation
+
+
+def can_give_notice(user, organisation: Organisation) -> bool:
+    """Notice of withdrawal for an active party: by its own admin, or by the
+    secretariat on its behalf (a letter received)."""
+    if organisation.kind not in _PARTY_KINDS or organisation.participation != "party":
+        return False
+    if is_secretariat(user):
+        return True
+    own = _party_organisation(user)
+    return bool(own and own.pk == organisation.pk and user.is_organisation_admin)
+
+
+def can_see_withdrawals(user) -> bool:
+    """The overview of every notice: the secretariat, the Kerngroep and the chair."""
+    roles = user_roles(user)
+    return bool(roles & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
+
+
+def withdrawal_visible_to(user):
+    """Every notice for the secretariat, the Kerngroep and the chair; the people of an
+    organisation see its own."""
+    from .models import WithdrawalNotice
+
+    qs = WithdrawalNotice.objects.select_related("organisation", "given_by")
+    if can_see_withdrawals(user):
+        return qs
+    if user.is_authenticated and user.is_active and user.organisation_id:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def can_manage_removals(user) -> bool:
+    return is_secretariat(user)
+
+
+def removal_visible_to(user):
+    """Removal cases: all for the secretariat, the Kerngroep and the chair; the party
+    concerned sees its own."""
+    from .models import Removal
+
+    qs = Removal.objects.select_related("organisation", "news_item")
+    if can_see_withdrawals(user):
+        return qs
+    if user.is_authenticated and user.organisation_id:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def can_file_complaint(user) -> bool:
+    """Anybody of a party organisation that takes part today; not the secretariat, the
+    government or the SER, which are no parties."""
+    return _party_organisation(user) is not None
+
+
+def can_handle_complaints(user) -> bool:
+    return is_secretariat(user)
+
+
+def _sees_all_complaints(user) -> bool:
+    return bool(user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
+
+
+def complaint_visible_to(user):
+    """In full for the secretariat, the Kerngroep and the chair; a complainant sees the
+    complaints its organisation filed, the company concerned those about itself, and an
+    organisation that sits on a complaint's panel in a recused seat's place sees that
+    complaint."""
+    from .models import Complaint
+
+    qs = Complaint.objects.select_related("complainant", "respondent", "filed_by")
+    if _sees_all_complaints(user):
+        return qs
+    if not (user.is_authenticated and user.is_active and user.organisation_id):
+        return qs.none()
+    org = user.organisation_id
+    return qs.filter(
+        Q(complainant_id=org)
+        | Q(respondent_id=org)
+        | Q(panel__unions=org)
+        | Q(panel__ngos=org)
+        | Q(panel__branch=org)
+        | Q(panel__companies=org)
+    )
+
+
+def complaint_shows_complainant(user, complaint) -> bool:
+    """Who filed is hidden from the company concerned unless the complainant agreed."""
+    if is_secretariat(user) or has_role(user, Role.CHAIR):
+        return True
+    if complaint.share_identity:
+        return True
+    org = user.organisation_id if user.is_authenticated else None
+    if org == complaint.complainant_id:
+        return True
+    return org != complaint.respondent_id and _sees_all_complaints(user)
+
+
+def can_see_news(user) -> bool:
+    """The parties' news page: people of party and supporter organisations that take
+    part, the Kerngroep, the chair, the secretariat and the government."""
+    roles = user_roles(user)
+    if roles & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR, Role.GOVERNMENT}:
+        return True
+    organisation = user.organisation if user.is_authenticated else None
+    return bool(
+        roles
+        and organisation is not None
+        and organisation.participation in {"party", "supporter"}
+        and organisation.status in _PARTY_STATUSES
+    )
+
+
+def can_publish_news(user) -> bool:
+    return is_secretariat(user)
 
 
 # --- Meeting packs ------------------------------------------------------------

@@ -30,6 +30,8 @@ def notify_assembly_vote(assembly_vote_id: int) -> int:
 @shared_task(name="governance.close_assembly_votes")
 def close_assembly_votes() -> int:
     return decision_services.assembly_votes_close_due()
+
+
 # --- Accession (area: membership) ----------------------------------------------------
 
 
@@ -66,3 +68,18 @@ def send_accession_rejected(application_id: int) -> int:
     from .services import membership
 
     return membership.accession_rejected_mail(application_id=application_id)
+
+
+@shared_task(name="governance.apply_status_dates")
+def apply_status_dates() -> int:
+    """Daily: withdrawals and removals whose date has come take effect."""
+    from .services import conduct
+
+    return conduct.status_dates_apply()
+
+
+@shared_task(name="governance.send_conduct_mail")
+def send_conduct_mail(kind: str, pk: int) -> int:
+    from .services import conduct
+
+    return conduct.conduct_mail_send(kind=kind, pk=pk)

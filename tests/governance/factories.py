@@ -155,6 +155,8 @@ class MeetingGuestFactory(factory.django.DjangoModelFactory):
     affiliation = "OESO"
     reason = "Toelichting op de richtlijnen."
     proposed_by = factory.SubFactory(UserFactory)
+
+
 # --- Decisions (tests/governance/test_decisions*.py) ------------------------------------
 
 
@@ -165,24 +167,6 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Besluit {n}")
     proposal = "De Kerngroep stemt in met het voorstel."
     created_by = factory.SubFactory(
-# --- Confidentiality agreements and modules (area: confidentiality) ----------------------
-
-
-class ConfidentialityAgreementFactory(factory.django.DjangoModelFactory):
-    """A confidentiality clause an NGO signed on paper, valid from SIGNED until the end
-    of the agreement's term."""
-
-    class Meta:
-        model = "governance.ConfidentialityAgreement"
-
-    organisation = factory.SubFactory(OrganisationFactory, ngo=True)
-    kind = "clause"
-    text_version = "2025-1"
-    signed_by_name = "Lotte Visser"
-    signed_on = SIGNED
-    valid_from = SIGNED
-    valid_until = dt.date(2029, 12, 31)
-    recorded_by = factory.SubFactory(
         UserFactory,
         organisation=factory.SubFactory(
             OrganisationFactory, secretariat=True, name="Secretariaat"
@@ -206,6 +190,8 @@ def kerngroep(*, deputies: bool = True) -> dict[str, KerngroepSeat]:
             else None,
         )
     return seats
+
+
 # --- Accession and the supporter's signatures (area: membership) -----------------------
 
 LETTER_PDF = (
@@ -264,6 +250,32 @@ class SignatureFactory(factory.django.DjangoModelFactory):
         organisation=factory.SelfAttribute("..organisation"),
         organisation_role=OrganisationRole.ADMIN,
     )
+
+
+# --- Confidentiality agreements and modules (area: confidentiality) ----------------------
+
+
+class ConfidentialityAgreementFactory(factory.django.DjangoModelFactory):
+    """A confidentiality clause an NGO signed on paper, valid from SIGNED until the end
+    of the agreement's term."""
+
+    class Meta:
+        model = "governance.ConfidentialityAgreement"
+
+    organisation = factory.SubFactory(OrganisationFactory, ngo=True)
+    kind = "clause"
+    text_version = "2025-1"
+    signed_by_name = "Lotte Visser"
+    signed_on = SIGNED
+    valid_from = SIGNED
+    valid_until = dt.date(2029, 12, 31)
+    recorded_by = factory.SubFactory(
+        UserFactory,
+        organisation=factory.SubFactory(
+            OrganisationFactory, secretariat=True, name="Secretariaat"
+        ),
+    )
+
     class Params:
         nda = factory.Trait(kind="nda")
 
@@ -287,3 +299,22 @@ class ModuleParticipationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory, ngo=True)
     starts_on = SIGNED
     added_by = factory.SelfAttribute("module.updated_by")
+
+
+# --- Conduct: withdrawal, removal, complaints, news -----------------------------------
+
+
+def kerngroep_with_all_seats(**holders):
+    """One current seat per constituency; `holders` names the organisation of a seat
+    (by constituency), the others get a new party organisation of their kind."""
+    traits = {"unions": "union", "ngos": "ngo", "branch": "branch", "companies": ""}
+    seats = {}
+    for constituency, trait in traits.items():
+        organisation = holders.get(constituency) or OrganisationFactory(
+            **({trait: True} if trait else {}),
+            name=f"Zetelhouder {constituency}",
+        )
+        seats[constituency] = KerngroepSeatFactory(
+            constituency=constituency, organisation=organisation
+        )
+    return seats
