@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0004_confidentiality'),
+        ('governance', '0007_confidentiality'),
         ('ketenkaart', '0003_requests_and_reports'),
     ]
 

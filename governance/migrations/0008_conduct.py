@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0003_meetings_and_decisions'),
+        ('governance', '0007_confidentiality'),
     ]
 
     operations = [

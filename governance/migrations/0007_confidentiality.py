@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('convenant', '0004_metals_agreement'),
-        ('governance', '0003_meetings_and_decisions'),
+        ('governance', '0006_membership'),
     ]
 
     operations = [

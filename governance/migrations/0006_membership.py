@@ -10,7 +10,7 @@ import governance.models.membership
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0003_meetings_and_decisions"),
+        ('governance', '0005_decisions'),
     ]
 
     operations = [
