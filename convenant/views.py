@@ -14,6 +14,9 @@ from django.views import View
 from governance import permissions
 from governance import selectors as governance_selectors
 from governance.permissions import Role
+from governance.selectors import conduct as conduct_selectors
+from governance.selectors import decisions as decision_selectors
+from governance.selectors import meetings as meeting_selectors
 from monitoring import permissions as monitoring_permissions
 from monitoring.selectors import plans as plan_selectors
 
@@ -41,6 +44,12 @@ class DashboardView(PermissionRequiredMixin, View):
         }
         if Role.SECRETARIAT in roles:
             context["counts"] = governance_selectors.organisation_counts()
+        if permissions.can_view_meetings(user):
+            context["next_meeting"] = meeting_selectors.meeting_next(user=user)
+            context["sees_meetings"] = True
+        context["assembly_votes"] = decision_selectors.open_assembly_votes(user=user)
+        if permissions.can_see_news(user):
+            context["news"] = list(conduct_selectors.news_list(user=user)[:3])
         if roles & {Role.KERNGROEP, Role.CHAIR, Role.SECRETARIAT}:
             context["seats"] = list(governance_selectors.kerngroep_seats_current())
         if (

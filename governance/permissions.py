@@ -666,6 +666,12 @@ def can_handle_complaints(user) -> bool:
     return is_secretariat(user)
 
 
+def can_see_complaints(user) -> bool:
+    """The list of complaints: those who may file one (their own), and those who
+    handle them."""
+    return can_file_complaint(user) or _sees_all_complaints(user)
+
+
 def _sees_all_complaints(user) -> bool:
     return bool(user_roles(user) & {Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
 

@@ -126,6 +126,7 @@ MATRIX: tuple[Row, ...] = (
     Row("health", "GET", everyone(200)),
     Row("set_language", "POST", everyone(TO_DASHBOARD), data="language"),
     Row("convenant:calendar", "GET", signed_in()),
+    Row("governance:governance_overview", "GET", signed_in()),
     Row("convenant:agreement_update", "GET", secretariat_only()),
     Row(
         "convenant:agreement_update",

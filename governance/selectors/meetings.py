@@ -461,3 +461,13 @@ def minutes_to_approve(meeting: Meeting) -> Meeting | None:
     if previous is None or previous.minutes_locked:
         return None
     return previous
+
+
+def meeting_next(*, user) -> Meeting | None:
+    """The next planned meeting the person may see, for the dashboard."""
+    return (
+        permissions.meeting_visible_to(user)
+        .filter(status=MeetingStatus.PLANNED, starts_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .first()
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .. import views
+from ..views import overview
 from . import conduct, confidentiality, decisions, meetings, membership, packs
 
 app_name = "governance"
@@ -94,6 +95,15 @@ urlpatterns += [
         name="contribution_export",
     ),
     path("finance/bands/", views.finance.FteBandsView.as_view(), name="fte_bands"),
+]
+
+# The governance overview (views/overview.py)
+urlpatterns += [
+    path(
+        "governance/",
+        overview.GovernanceOverviewView.as_view(),
+        name="governance_overview",
+    ),
 ]
 
 # Governance (issue areas, each in its own module of this package)

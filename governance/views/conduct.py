@@ -353,20 +353,9 @@ class RemovalPublishView(RemovalActionView):
 # --- Complaints ---------------------------------------------------------------------------
 
 
-def _may_see_complaints(user) -> bool:
-    return permissions.can_file_complaint(user) or bool(
-        permissions.user_roles(user)
-        & {
-            permissions.Role.SECRETARIAT,
-            permissions.Role.KERNGROEP,
-            permissions.Role.CHAIR,
-        }
-    )
-
-
 class ComplaintListView(PermissionRequiredMixin, View):
     def has_permission(self) -> bool:
-        return _may_see_complaints(self.request.user)
+        return permissions.can_see_complaints(self.request.user)
 
     def get(self, request):
         user = request.user

@@ -29,6 +29,7 @@ from ..forms.meetings import (
     MinutesForm,
 )
 from ..selectors import meetings as selectors
+from ..selectors.decisions import decisions_for_items
 from ..services import meetings as services
 
 
@@ -107,11 +108,14 @@ class MeetingDetailView(MeetingsReadMixin, View):
                 {"outline": selectors.meeting_outline(meeting)},
             )
         to_approve = selectors.minutes_to_approve(meeting)
+        full = selectors.meeting_full(meeting)
+        decisions = decisions_for_items(full.items, user=user)
         return render(
             request,
             "governance/meetings/meeting_full.html",
             {
-                "full": selectors.meeting_full(meeting),
+                "full": full,
+                "agenda": [(item, decisions[item.pk]) for item in full.items],
                 "to_approve": to_approve,
                 "can_manage": permissions.can_manage_meetings(user),
                 "can_propose_guest": permissions.can_propose_guest(user),

@@ -167,12 +167,14 @@ DASHBOARD_SECTIONS = {
         "Members",
         "Running the agreement",
         "Kerngroep",
+        "Next Kerngroep meeting",
     ],
     "company_admin": [
         "Your organisation",
         "Self-assessment",
         "Plan of approach and risk analysis",
         "Production locations",
+        "Next Kerngroep meeting",
         "Contributions",
     ],
     "company_member": [
@@ -180,14 +182,36 @@ DASHBOARD_SECTIONS = {
         "Self-assessment",
         "Plan of approach and risk analysis",
         "Production locations",
+        "Next Kerngroep meeting",
     ],
     # Only party companies and supporters pay a contribution (art. 78-82).
-    "ngo": ["Your organisation", "Insight under the confidentiality agreement"],
-    "union": ["Your organisation", "Insight under the confidentiality agreement"],
-    "branch": ["Your organisation", "For branch organisations"],
-    "kerngroep": ["Your organisation", "For branch organisations", "Kerngroep"],
-    "chair": ["Your organisation", "Kerngroep"],
-    "government": ["Your organisation", "For the government"],
+    "ngo": [
+        "Your organisation",
+        "Insight under the confidentiality agreement",
+        "Next Kerngroep meeting",
+    ],
+    "union": [
+        "Your organisation",
+        "Insight under the confidentiality agreement",
+        "Next Kerngroep meeting",
+    ],
+    "branch": [
+        "Your organisation",
+        "For branch organisations",
+        "Next Kerngroep meeting",
+    ],
+    "kerngroep": [
+        "Your organisation",
+        "For branch organisations",
+        "Kerngroep",
+        "Next Kerngroep meeting",
+    ],
+    "chair": ["Your organisation", "Kerngroep", "Next Kerngroep meeting"],
+    "government": [
+        "Your organisation",
+        "Next Kerngroep meeting",
+        "For the government",
+    ],
 }
 
 
@@ -219,10 +243,8 @@ def test_the_kerngroep_sees_the_seats():
         f'<td class="utrecht-table__cell">{seat.regular_representative}; '
         f"deputy: {deputy}</td>"
     ) in html
-    assert (
-        "Meeting packs, agendas and decisions appear here once the secretariat plans "
-        "the first meeting."
-    ) in html
+    assert "Seats, representatives and the chair" in html
+    assert "No meeting is planned yet." in html
 
 
 def test_the_chair_is_reminded_there_is_no_vote():
