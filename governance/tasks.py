@@ -16,3 +16,11 @@ def expire_invitations() -> int:
 @shared_task(name="governance.clean_import_files")
 def clean_import_files() -> int:
     return imports.import_files_clean()
+
+
+@shared_task(name="governance.build_meeting_pack")
+def build_meeting_pack(pack_id: int) -> str:
+    from .services.packs import meeting_pack_build
+
+    pack = meeting_pack_build(pack_id)
+    return pack.status if pack is not None else "gone"

@@ -39,6 +39,7 @@ from .members import (
     UserManager,
     invitation_default_expiry,
 )
+from .packs import MeetingPack, PackKind, PackStatus, meeting_pack_path
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
@@ -65,15 +66,19 @@ __all__ = [
     "KerngroepSeat",
     "Meeting",
     "MeetingGuest",
+    "MeetingPack",
     "MeetingStatus",
     "Organisation",
     "OrganisationKind",
     "OrganisationRole",
     "OrganisationStatus",
+    "PackKind",
+    "PackStatus",
     "Participation",
     "User",
     "UserManager",
     "Vote",
     "agenda_document_path",
     "invitation_default_expiry",
+    "meeting_pack_path",
 ]
