@@ -678,13 +678,16 @@ def monitoring_report(
             AssessmentStatus.FINAL,
         )
     )
+    since = (
+        previous.starts_at
+        if previous
+        else timezone.make_aware(dt.datetime.combine(round_.opens_on, dt.time.min))
+    )
     talks = ImprovementTalk.objects.filter(assessment__round=round_).aggregate(
         held=Count("id", filter=Q(status=TalkStatus.HELD)),
         planned=Count("id", filter=Q(status=TalkStatus.PLANNED)),
         held_since=Count(
-            "id",
-            filter=Q(status=TalkStatus.HELD)
-            & Q(scheduled_at__gte=previous.starts_at if previous else round_.opens_on),
+            "id", filter=Q(status=TalkStatus.HELD) & Q(scheduled_at__gte=since)
         ),
     )
     # Every company whose first judgement is orange or red is owed a talk (art. 10).

@@ -10,15 +10,17 @@ name: each download is stamped afresh.
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .meetings import Meeting, private_storage
+from .meetings import Meeting
 
 
 class PackKind(models.TextChoices):
@@ -31,6 +33,23 @@ class PackStatus(models.TextChoices):
     RUNNING = "running", pgettext_lazy("pack status", "Being prepared")
     DONE = "done", pgettext_lazy("pack status", "Ready")
     FAILED = "failed", pgettext_lazy("pack status", "Failed")
+
+
+class PrivateRootStorage(FileSystemStorage):
+    """Files outside MEDIA_URL, served only by permission-checked views, in the folder
+    PRIVATE_MEDIA_ROOT names at the time of use (so that a changed setting moves it)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+def pack_storage() -> FileSystemStorage:
+    return PrivateRootStorage(base_url=None)
 
 
 def meeting_pack_path(instance: MeetingPack, filename: str) -> str:
@@ -52,7 +71,7 @@ class MeetingPack(models.Model):
     step = models.CharField(_("current step"), max_length=200, blank=True)
     error_message = models.TextField(_("why it failed"), blank=True)
     file = models.FileField(
-        _("file"), upload_to=meeting_pack_path, storage=private_storage, blank=True
+        _("file"), upload_to=meeting_pack_path, storage=pack_storage, blank=True
     )
     pages = models.PositiveIntegerField(_("pages"), default=0)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)

@@ -153,3 +153,80 @@ def add_decision(*, title: str, creator, item: AgendaItem | None = None, **field
         created_by=creator,
         **fields,
     )
+
+
+def report_figures(*, secretariat, companies: int = 6, year: int = 2026) -> list:
+    """A monitoring round with judged companies (green, orange and red), improvement
+    talks, submitted location lists of two years and two early warnings; returns the
+    companies, whose names must never appear in an aggregated report."""
+    from decimal import Decimal
+
+    from ketenkaart.models import SupplierReport
+    from monitoring.models import (
+        AssessmentStatus,
+        ImprovementTalk,
+        ScoreKind,
+        Signal,
+        TalkStatus,
+    )
+    from tests.governance.factories import OrganisationFactory
+    from tests.ketenkaart.factories import submitted_location
+    from tests.monitoring.factories import (
+        AssessmentFactory,
+        RoundFactory,
+        ScoreRecordFactory,
+    )
+
+    opens_on = timezone.localdate() - dt.timedelta(days=60)
+    round_ = RoundFactory(
+        name="Nulmeting 2026",
+        opens_on=opens_on,
+        closes_on=opens_on + dt.timedelta(days=120),
+    )
+    signals = [Signal.GREEN, Signal.ORANGE, Signal.RED]
+    made = []
+    for index in range(companies):
+        company = OrganisationFactory(name=f"Verzinkerij Noord {index} B.V.")
+        made.append(company)
+        assessment = AssessmentFactory(
+            round=round_,
+            organisation=company,
+            status=AssessmentStatus.SUBMITTED
+            if index % 4
+            else AssessmentStatus.INVITED,
+        )
+        if not index % 4:
+            continue
+        signal = signals[index % 3]
+        ScoreRecordFactory(
+            assessment=assessment,
+            kind=ScoreKind.FIRST,
+            signal=signal,
+            level=1 + index % 5,
+            final_score=Decimal(30 + index * 5),
+        )
+        if signal != Signal.GREEN:
+            ImprovementTalk.objects.create(
+                assessment=assessment,
+                scheduled_at=timezone.now() - dt.timedelta(days=3),
+                status=TalkStatus.HELD,
+                created_by=secretariat,
+            )
+        for tier in (1, 2, 3):
+            submitted_location(
+                company, year=year, tier=tier, supplier_name=f"Mina {index}-{tier}"
+            )
+        submitted_location(company, year=year - 1, tier=1, supplier_name=f"Old {index}")
+    ngo = OrganisationFactory(name="Stichting Waakzaam", ngo=True)
+    union = OrganisationFactory(name="Bond Metaal", union=True)
+    for organisation, country in ((ngo, "CD"), (union, "PE")):
+        SupplierReport.objects.create(
+            organisation=organisation,
+            supplier_name=f"Fundición {country} S.A.",
+            normalised_name=f"fundicion {country.lower()}",
+            country=country,
+            activity="smelting_refining",
+            description="Unsafe working conditions.",
+            reported_by=secretariat,
+        )
+    return made
