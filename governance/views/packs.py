@@ -87,7 +87,11 @@ class MeetingPackPrepareView(PackMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            if started:
+            pack.refresh_from_db()
+            if started and pack.is_ready:
+                # Built at once (no separate worker): say so rather than "being built".
+                messages.success(request, _("The pack is ready."))
+            elif started:
                 messages.success(request, _("The pack is being prepared."))
             elif pack.is_ready:
                 messages.info(request, _("The pack is up to date already."))
