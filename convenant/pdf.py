@@ -15,8 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 
 # PostScript points per CSS pixel: WeasyPrint lays out at 96 px per inch, PDF at 72 pt.
 PT_PER_PX = 0.75
@@ -107,33 +115,89 @@ def _angle(width: float, height: float) -> float:
     return math.degrees(math.atan2(height, width))
 
 
-def _overlay(text: str, width_pt: float, height_pt: float):
+def _overlay(text: str, width_pt: float, height_pt: float) -> PageObject:
     from weasyprint import HTML
 
     content = HTML(string=_overlay_html(text, width_pt, height_pt)).write_pdf()
     return PdfReader(io.BytesIO(content)).pages[0]
 
 
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
+
+
+def _form(writer: PdfWriter, overlay: PageObject) -> IndirectObject:
+    """The overlay page as a form XObject of the writer, its fonts copied along."""
+    contents = overlay.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(value) for value in overlay.mediabox]
+            ),
+            NameObject("/Resources"): overlay["/Resources"].get_object().clone(writer),
+        }
+    )
+    return writer._add_object(form)
+
+
 def stamp(content: bytes, text: str) -> bytes:
     """The same document with `text` on every page: diagonal across the page and as a
-    footer line. One overlay is rendered per page size."""
+    footer line.
+
+    The overlay is rendered once per page size and added to the document once, as a
+    form XObject; each page only gets a reference to it drawn after its own content.
+    (Merging the overlay into every page's content stream costs a parse of each page
+    and is many times slower for long packs.)"""
     source = reader(content)
     writer = PdfWriter()
     writer.append(source)
-    overlays: dict[tuple[int, int], object] = {}
+    forms: dict[tuple[int, int], tuple[NameObject, IndirectObject]] = {}
+    save = _stream(writer, b"q\n")
     for page in writer.pages:
         if page.get("/Rotate"):
             page.transfer_rotation_to_content()
         box = page.mediabox
         width, height = float(box.width), float(box.height)
         key = (round(width), round(height))
-        if key not in overlays:
-            overlays[key] = _overlay(text, width, height)
-        overlay = overlays[key]
-        # The overlay starts at the origin; a media box need not.
-        page.merge_translated_page(
-            overlay, float(box.left), float(box.bottom), over=True, expand=False
+        if key not in forms:
+            forms[key] = (
+                NameObject(f"/ConvenantStamp{key[0]}x{key[1]}"),
+                _form(writer, _overlay(text, width, height)),
+            )
+        name, form = forms[key]
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            xobjects = DictionaryObject()
+            resources[NameObject("/XObject")] = xobjects
+        xobjects.get_object()[name] = form
+        # The page's own drawing is wrapped in q ... Q, so that whatever graphics
+        # state it leaves behind does not move or hide the stamp.
+        draw = _stream(
+            writer,
+            f"Q\nq 1 0 0 1 {float(box.left):.3f} {float(box.bottom):.3f} cm "
+            f"{name} Do Q\n".encode(),
         )
+        existing = page.get("/Contents")
+        parts = ArrayObject([save])
+        if existing is not None:
+            existing_object = existing.get_object()
+            if isinstance(existing_object, ArrayObject):
+                parts.extend(existing_object)
+            else:
+                parts.append(existing)
+        parts.append(draw)
+        page[NameObject("/Contents")] = parts
     return _write(writer)
 
 
