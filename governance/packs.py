@@ -38,6 +38,7 @@ from django_countries import countries
 from convenant.vocabulary import Activity
 from monitoring import charts
 
+from . import rules
 from .models import (
     CONSTITUENCY_OF_KIND,
     AgendaDocument,
@@ -559,13 +560,13 @@ def _decisions(
             on_this_agenda=bool(item and item.meeting_id == meeting.pk),
             votes=tuple(
                 SeatVote(
-                    seat=str(Constituency(seat).label),
-                    vote=str(
-                        vote_labels[by_role.get(False) or by_role.get(True) or ""]
-                    ),
+                    seat=str(Constituency(seat).label), vote=str(vote_labels[vote])
                 )
-                for seat, by_role in sorted(seat_votes.items())
-                if by_role.get(False) or by_role.get(True)
+                for seat, vote in (
+                    (seat, rules.seat_vote(by_role.get(False), by_role.get(True)))
+                    for seat, by_role in sorted(seat_votes.items())
+                )
+                if vote is not None
             ),
             kerngroep_outcome=decision.get_kerngroep_outcome_display(),
             assembly=tally,

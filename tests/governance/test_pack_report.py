@@ -94,3 +94,132 @@ def test_the_fingerprint_follows_the_report_sources(meeting, secretariat):
         packs.pack_fingerprint(meeting=meeting, kind=PackKind.FULL, language="en")
         != before
     )
+
+
+def test_pending_decisions_carry_their_votes_and_the_assembly_tally(
+    meeting, secretariat
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.models import (
+        AssemblyBallot,
+        AssemblyVote,
+        DecisionStatus,
+        DecisionVote,
+    )
+    from tests.governance.factories import OrganisationFactory
+    from tests.governance.packs_world import add_decision
+
+    item = meeting.items.first()
+    open_one = add_decision(
+        title="Accession of Gieterij Zuid", creator=secretariat, item=item
+    )
+    tied = add_decision(
+        title="Removal of Staalwerk Oost",
+        creator=secretariat,
+        status=DecisionStatus.ESCALATED,
+        kerngroep_outcome="escalated",
+    )
+    add_decision(
+        title="Settled",
+        creator=secretariat,
+        status=DecisionStatus.DECIDED,
+        outcome="adopted",
+    )
+    branch = OrganisationFactory(branch=True)
+    deputy = make_person("branch")
+    DecisionVote.objects.create(
+        decision=open_one,
+        constituency="branch",
+        organisation=branch,
+        vote="against",
+        as_deputy=True,
+        voter=deputy,
+        recorded_by=secretariat,
+    )
+    DecisionVote.objects.create(
+        decision=open_one,
+        constituency="branch",
+        organisation=branch,
+        vote="for",
+        recorded_by=secretariat,
+    )
+    assembly = AssemblyVote.objects.create(
+        decision=tied,
+        closes_at=timezone.now() + dt.timedelta(days=7),
+        opened_by=secretariat,
+    )
+    for vote in ("for", "for", "against"):
+        AssemblyBallot.objects.create(
+            assembly_vote=assembly,
+            organisation=OrganisationFactory(),
+            vote=vote,
+            cast_by=secretariat,
+        )
+    with translation.override("en"):
+        content = packs.gather_full(meeting)
+    by_title = {decision.title: decision for decision in content.decisions}
+    assert set(by_title) == {"Accession of Gieterij Zuid", "Removal of Staalwerk Oost"}
+    accession = by_title["Accession of Gieterij Zuid"]
+    # The regular representative's vote counts for the seat, not the deputy's.
+    assert [(v.seat, v.vote) for v in accession.votes] == [
+        ("Branch organisations", "For")
+    ]
+    assert accession.on_this_agenda
+    assert accession.assembly is None
+    removal = by_title["Removal of Staalwerk Oost"]
+    assert (
+        removal.assembly.in_favour,
+        removal.assembly.against,
+        removal.assembly.abstain,
+    ) == (2, 1, 0)
+    assert content.agenda[0].decisions == ("Accession of Gieterij Zuid",)
+
+
+@pytest.mark.parametrize("kind", [PackKind.FULL, PackKind.OUTLINE])
+def test_the_fingerprint_takes_as_many_queries_for_many_rows(
+    meeting, secretariat, kind
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.governance.packs_world import add_decision, add_item
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            packs.pack_fingerprint(meeting=meeting, kind=kind, language="en")
+        return len(queries)
+
+    add_decision(title="The first decision", creator=secretariat)
+    few = count()
+    for number in range(30):
+        item = add_item(meeting, f"Extra item {number}")
+        add_decision(title=f"Decision {number}", creator=secretariat, item=item)
+    assert count() == few
+
+
+def test_gathering_the_pack_takes_as_many_queries_for_many_rows(meeting, secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.governance.packs_world import add_decision, add_document, add_item
+
+    report_figures(secretariat=secretariat, companies=3)
+
+    def grow(count: int) -> None:
+        for number in range(count):
+            item = add_item(meeting, f"Item {number}")
+            add_document(item, f"doc-{number}.pdf", b"%PDF-1.4", uploader=secretariat)
+            add_decision(title=f"Decision {number}", creator=secretariat, item=item)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured, translation.override("en"):
+            packs.gather_full(meeting)
+        return len(captured)
+
+    grow(1)
+    few = queries()
+    grow(20)
+    assert queries() == few
