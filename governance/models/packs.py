@@ -10,6 +10,7 @@ name: each download is stamped afresh.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -17,10 +18,15 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .meetings import Meeting
+
+# A build that has not finished after this long died with its worker (or its task was
+# lost): a new start may take it over.
+STUCK_AFTER = dt.timedelta(minutes=30)
 
 
 class PackKind(models.TextChoices):
@@ -106,6 +112,13 @@ class MeetingPack(models.Model):
     @property
     def is_building(self) -> bool:
         return self.status in {PackStatus.QUEUED, PackStatus.RUNNING}
+
+    @property
+    def is_stuck(self) -> bool:
+        if not self.is_building:
+            return False
+        since = self.started_at or self.created_at
+        return since is not None and timezone.now() - since > STUCK_AFTER
 
     @property
     def is_ready(self) -> bool:

@@ -32,9 +32,6 @@ from ..models import AgendaDocument, Meeting, MeetingPack, PackKind, PackStatus,
 
 logger = logging.getLogger(__name__)
 
-# A build that has run this long has died with its worker: a new start may take over.
-STALE_AFTER = dt.timedelta(minutes=30)
-
 TEMPLATES = {
     PackKind.FULL: "governance/packs/pdf/full.html",
     PackKind.OUTLINE: "governance/packs/pdf/outline.html",
@@ -123,9 +120,7 @@ def _needs_build(pack: MeetingPack) -> bool:
         return True
     if pack.status == PackStatus.DONE:
         return not pack.file
-    if pack.status == PackStatus.RUNNING:
-        return bool(pack.started_at and timezone.now() - pack.started_at > STALE_AFTER)
-    return False
+    return pack.is_stuck
 
 
 def _reset(pack: MeetingPack) -> None:
@@ -154,8 +149,8 @@ def _claim(pack_id: int) -> MeetingPack | None:
         )
         if pack is None:
             return None
-        stale = pack.status == PackStatus.RUNNING and _needs_build(pack)
-        if pack.status != PackStatus.QUEUED and not stale:
+        stuck = pack.status == PackStatus.RUNNING and pack.is_stuck
+        if pack.status != PackStatus.QUEUED and not stuck:
             return None
         pack.status = PackStatus.RUNNING
         pack.started_at = timezone.now()

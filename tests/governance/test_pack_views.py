@@ -170,3 +170,23 @@ def test_an_unknown_meeting_is_not_found(member_client, meeting):
         reverse("governance:meeting_pack", kwargs={"pk": meeting.pk + 1})
     )
     assert response.status_code == 404
+
+
+def test_a_stuck_pack_can_be_tried_again(
+    member_client, meeting, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member_client.post(url("meeting_pack_prepare", meeting))
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    MeetingPack.objects.update(status=PackStatus.RUNNING, started_at=long_ago)
+    page = member_client.get(url("meeting_pack", meeting)).text
+    assert "it has probably stopped" in page
+    assert "hx-trigger" not in page
+    assert "Try again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(url("meeting_pack_prepare", meeting))
+    pack = MeetingPack.objects.get()
+    assert pack.status == PackStatus.DONE
