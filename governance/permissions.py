@@ -206,8 +206,7 @@ def can_get_outline_pack(user) -> bool:
     organisation = user.organisation if roles else None
     return bool(
         organisation is not None
-        and organisation.participation
-        in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
         and organisation.status
         in {OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING}
     )
