@@ -451,7 +451,7 @@ def gather_outline(meeting: Meeting) -> OutlinePack:
 def gather_full(meeting: Meeting) -> FullPack:
     previous = selectors.previous_meeting(meeting)
     documents = list(selectors.pack_documents(meeting))
-    entries = {document.pk: _document(document) for document in documents}
+    entries = {document.pk: _document(document, meeting) for document in documents}
     by_item: dict[int, list[DocumentEntry]] = {}
     for document in documents:
         by_item.setdefault(document.item_id, []).append(entries[document.pk])
@@ -495,13 +495,13 @@ def gather_full(meeting: Meeting) -> FullPack:
     )
 
 
-def _document(document: AgendaDocument) -> DocumentEntry:
+def _document(document: AgendaDocument, meeting: Meeting) -> DocumentEntry:
+    """A document of this meeting's agenda is named by its item; one of a pending
+    decision on an earlier agenda also by that meeting."""
     item = document.item
-    label = (
-        f"{item.position}. {item.title}"
-        if item.meeting_id
-        else item.title  # pragma: no cover - every item has a meeting
-    )
+    label = f"{item.position}. {item.title}"
+    if item.meeting_id != meeting.pk:
+        label = f"{item.meeting}, {label}"
     return DocumentEntry(
         pk=document.pk,
         name=document.original_name,

@@ -351,3 +351,26 @@ def test_a_party_may_not_download_the_full_pack(meeting, member, start):
     with pytest.raises(PermissionDenied):
         services.meeting_pack_download(pack=pack, user=make_person("ngo"))
     assert not AuditEntry.objects.filter(action="meeting_pack.download").exists()
+
+
+def test_documents_of_a_decision_from_an_earlier_agenda_come_along(
+    meeting, member, secretariat, start
+):
+    earlier = make_meeting(
+        creator=secretariat,
+        starts_at=meeting.starts_at - dt.timedelta(days=90),
+        status=MeetingStatus.HELD,
+    )
+    item = add_item(earlier, "Accession requests")
+    add_document(
+        item,
+        "motivation-letter.pdf",
+        pdf_document("We endorse the OECD Guidelines"),
+        uploader=secretariat,
+    )
+    add_decision(title="Accession of Gieterij Zuid", creator=secretariat, item=item)
+    pack, _ = start(meeting, PackKind.FULL, member)
+    assert pack.status == PackStatus.DONE
+    text = texts_of(pack)
+    assert "We endorse the OECD Guidelines (1)" in text
+    assert f"{earlier}, 1. Accession requests" in text
