@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import io
+import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,8 +28,9 @@ from pypdf.generic import (
     NameObject,
 )
 
-# PostScript points per CSS pixel: WeasyPrint lays out at 96 px per inch, PDF at 72 pt.
-PT_PER_PX = 0.75
+# WeasyPrint reports every step of every page at INFO: for a pack of forty pages that
+# is a few hundred lines per build in the worker's log, and says nothing when it works.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class UnreadablePdf(ValueError):
@@ -110,8 +113,7 @@ body {{ font-family: "DejaVu Sans", sans-serif; width: {width_pt:.2f}pt;
 
 
 def _angle(width: float, height: float) -> float:
-    import math
-
+    """The slope of the page's diagonal, so the text runs corner to corner."""
     return math.degrees(math.atan2(height, width))
 
 
