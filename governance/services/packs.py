@@ -92,7 +92,9 @@ def meeting_pack_start(
                         fingerprint=fingerprint,
                         created_by=actor,
                     )
-                    pack.full_clean()
+                    # The unique constraint is left to the database: a start that
+                    # loses the race learns it here and attaches to the winner.
+                    pack.full_clean(validate_constraints=False)
                     pack.save()
             except IntegrityError:
                 # Another start for the same content won the race: attach to it.
@@ -100,7 +102,7 @@ def meeting_pack_start(
                     meeting=meeting, kind=kind, fingerprint=fingerprint
                 ), False
         else:
-            _reset(pack)
+            _reset(pack, actor=actor)
         audit_record(
             actor=actor,
             action="meeting_pack.start",
@@ -123,7 +125,8 @@ def _needs_build(pack: MeetingPack) -> bool:
     return pack.is_stuck
 
 
-def _reset(pack: MeetingPack) -> None:
+def _reset(pack: MeetingPack, *, actor: User | None) -> None:
+    """Queue a failed or stuck pack again, as if it were asked for now."""
     if pack.file:
         pack.file.delete(save=False)
     pack.status = PackStatus.QUEUED
@@ -135,6 +138,8 @@ def _reset(pack: MeetingPack) -> None:
     pack.size = 0
     pack.started_at = None
     pack.finished_at = None
+    pack.created_at = timezone.now()
+    pack.created_by = actor
     pack.save()
 
 

@@ -190,3 +190,26 @@ def test_a_stuck_pack_can_be_tried_again(
         member_client.post(url("meeting_pack_prepare", meeting))
     pack = MeetingPack.objects.get()
     assert pack.status == PackStatus.DONE
+
+
+def test_a_pack_tried_again_waits_as_a_new_request(member_client, meeting):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member_client.post(url("meeting_pack_prepare", meeting))
+    MeetingPack.objects.update(
+        status=PackStatus.FAILED,
+        error_message="Broken.",
+        created_at=timezone.now() - dt.timedelta(days=2),
+    )
+    # Without running the commit hooks the new build stays queued.
+    member_client.post(url("meeting_pack_prepare", meeting))
+    pack = MeetingPack.objects.get()
+    assert (pack.status, pack.error_message, pack.is_stuck) == (
+        PackStatus.QUEUED,
+        "",
+        False,
+    )
+    page = member_client.get(url("meeting_pack", meeting)).text
+    assert 'hx-trigger="every 2s"' in page
