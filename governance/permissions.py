@@ -732,3 +732,37 @@ def can_publish_news(user) -> bool:
 
 # --- Meeting packs ------------------------------------------------------------
 # (area: packs)
+
+_FULL_PACK_ROLES = frozenset({Role.SECRETARIAT, Role.KERNGROEP, Role.CHAIR})
+
+
+def can_get_full_pack(user) -> bool:
+    """The meeting pack (art. 52): the Kerngroep, its chair and the secretariat."""
+    return bool(user_roles(user) & _FULL_PACK_ROLES)
+
+
+def can_get_outline_pack(user) -> bool:
+    """The outline agenda and minutes (art. 48): every person of an active party or
+    supporter, the government, and whoever may have the full pack."""
+    from .models import OrganisationStatus, Participation
+
+    roles = user_roles(user)
+    if roles & (_FULL_PACK_ROLES | {Role.GOVERNMENT}):
+        return True
+    organisation = user.organisation if roles else None
+    return bool(
+        organisation is not None
+        and organisation.participation in {Participation.PARTY, Participation.SUPPORTER}
+        and organisation.status
+        in {OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING}
+    )
+
+
+def can_get_pack(user, kind: str) -> bool:
+    from .models import PackKind
+
+    if kind == PackKind.FULL:
+        return can_get_full_pack(user)
+    if kind == PackKind.OUTLINE:
+        return can_get_outline_pack(user)
+    return False

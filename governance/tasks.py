@@ -83,3 +83,11 @@ def send_conduct_mail(kind: str, pk: int) -> int:
     from .services import conduct
 
     return conduct.conduct_mail_send(kind=kind, pk=pk)
+
+
+@shared_task(name="governance.build_meeting_pack")
+def build_meeting_pack(pack_id: int) -> str:
+    from .services.packs import meeting_pack_build
+
+    pack = meeting_pack_build(pack_id)
+    return pack.status if pack is not None else "gone"

@@ -75,6 +75,7 @@ from .membership import (
     SignedDocument,
     text_template,
 )
+from .packs import MeetingPack, PackKind, PackStatus, meeting_pack_path
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
@@ -112,6 +113,7 @@ __all__ = [
     "KerngroepSeat",
     "Meeting",
     "MeetingGuest",
+    "MeetingPack",
     "MeetingStatus",
     "Module",
     "ModuleKind",
@@ -121,6 +123,8 @@ __all__ = [
     "OrganisationKind",
     "OrganisationRole",
     "OrganisationStatus",
+    "PackKind",
+    "PackStatus",
     "Participation",
     "Removal",
     "RemovalReminder",
@@ -138,5 +142,6 @@ __all__ = [
     "YearlyDocumentStatus",
     "agenda_document_path",
     "invitation_default_expiry",
+    "meeting_pack_path",
     "text_template",
 ]
