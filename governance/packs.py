@@ -154,8 +154,22 @@ def pack_fingerprint(*, meeting: Meeting, kind: str, language: str) -> str:
             .values_list("pk", "updated_at")
         ],
         _report_sources(meeting),
+        _restriction_sources(),
     ]
     return fingerprint_of(base)
+
+
+def _restriction_sources() -> list[Any]:
+    from ketenkaart.models import RestrictedDisclosure, RestrictionStatus
+
+    return [
+        [pk, level, reason]
+        for pk, level, reason in RestrictedDisclosure.objects.filter(
+            status=RestrictionStatus.PENDING
+        )
+        .order_by("pk")
+        .values_list("pk", "requested_level", "reason")
+    ]
 
 
 def _report_sources(meeting: Meeting) -> list[Any]:
@@ -375,6 +389,35 @@ class EarlyWarning:
 
 
 @dataclass(frozen=True)
+class RestrictionEntry:
+    """A company's request to restrict the disclosure of its locations (art. 24), waiting
+    for the Kerngroep: named, since the full pack is for the Kerngroep only."""
+
+    company: str
+    requested_level: str
+    reason: str
+    requested_at: dt.datetime
+
+
+def restriction_requests() -> list[RestrictionEntry]:
+    from ketenkaart.models import RestrictedDisclosure, RestrictionStatus
+
+    return [
+        RestrictionEntry(
+            company=request.company.name,
+            requested_level=request.get_requested_level_display(),
+            reason=request.reason,
+            requested_at=request.requested_at,
+        )
+        for request in RestrictedDisclosure.objects.filter(
+            status=RestrictionStatus.PENDING
+        )
+        .select_related("company")
+        .order_by("requested_at", "pk")
+    ]
+
+
+@dataclass(frozen=True)
 class FullPack:
     meeting: MeetingHeading
     prepared_on: dt.date
@@ -384,6 +427,7 @@ class FullPack:
     monitoring: MonitoringReport | None
     transparency: Transparency | None
     decisions: tuple[DecisionEntry, ...]
+    restrictions: tuple[RestrictionEntry, ...]
     warnings_since: dt.date
     warnings: tuple[EarlyWarning, ...]
     appendix: tuple[DocumentEntry, ...]
@@ -489,6 +533,7 @@ def gather_full(meeting: Meeting) -> FullPack:
         monitoring=monitoring_report(meeting, previous),
         transparency=transparency_report(),
         decisions=tuple(_decisions(decisions, meeting, by_item)),
+        restrictions=tuple(restriction_requests()),
         warnings_since=since.date(),
         warnings=tuple(early_warnings(since)),
         appendix=tuple(entries[document.pk] for document in documents),

@@ -21,6 +21,7 @@ from governance.models import (
 )
 from governance.services import packs as services
 from tests.conftest import make_person
+from tests.governance.factories import OrganisationFactory
 from tests.governance.packs_world import (
     KERNGROEP_ONLY_TEXT,
     KERNGROEP_ONLY_TITLE,
@@ -374,3 +375,45 @@ def test_documents_of_a_decision_from_an_earlier_agenda_come_along(
     text = texts_of(pack)
     assert "We endorse the OECD Guidelines (1)" in text
     assert f"{earlier}, 1. Accession requests" in text
+
+
+# --- Requests for restricted disclosure (art. 24) --------------------------------------
+
+
+def test_a_waiting_restriction_request_is_in_the_full_pack_and_changes_it(
+    meeting, member, secretariat, start
+):
+    from ketenkaart.models import RestrictedDisclosure
+
+    before = fingerprint(meeting)
+    company = OrganisationFactory(name="Zeeuwse Zinkgieterij B.V.")
+    RestrictedDisclosure.objects.create(
+        company=company,
+        requested_level="region",
+        reason="Our only smelter would be recognisable.",
+        requested_by=secretariat,
+    )
+    assert fingerprint(meeting) != before
+    assert fingerprint(meeting, kind=PackKind.OUTLINE) == fingerprint(
+        meeting, kind=PackKind.OUTLINE
+    )
+
+    pack, _ = start(meeting, PackKind.FULL, member)
+    text = texts_of(pack)
+    assert "Zeeuwse Zinkgieterij B.V." in text
+    assert "Our only smelter would be recognisable." in text
+
+
+def test_the_outline_pack_does_not_name_a_company_asking_for_restriction(
+    meeting, member, secretariat, start
+):
+    from ketenkaart.models import RestrictedDisclosure
+
+    RestrictedDisclosure.objects.create(
+        company=OrganisationFactory(name="Zeeuwse Zinkgieterij B.V."),
+        requested_level="region",
+        reason="Our only smelter would be recognisable.",
+        requested_by=secretariat,
+    )
+    pack, _ = start(meeting, PackKind.OUTLINE, member)
+    assert "Zeeuwse Zinkgieterij" not in texts_of(pack)
