@@ -1,8 +1,8 @@
 """Accession in the browser (art. 69-72): an anonymous visitor applies for a company with
 a PDF motivation letter; the secretariat checks and announces the application; an NGO
 raises a question and the secretariat answers it; once the period for responses has
-ended the secretariat puts the application to the Kerngroep; after the Kerngroep's
-decision the secretariat finds the company active with its signing date and an
+ended the secretariat puts the application to the Kerngroep and records its decision by
+consensus; the secretariat then finds the company active with its signing date and an
 invitation sent to its contact person."""
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from governance.models import (
     Invitation,
     Organisation,
     OrganisationStatus,
-    User,
 )
-from governance.services.decisions import decision_finalise, decision_for
+from governance.services.decisions import decision_for
 from tests.e2e.test_ketenkaart_journey import sign_out
 from tests.e2e.test_sign_in import path_is, sign_in
 from tests.governance.factories import LETTER_PDF
@@ -126,14 +125,17 @@ def test_an_applicant_accedes_after_announcement_questions_and_the_kerngroep(
     application.refresh_from_db()
     assert application.status == AccessionStatus.WITH_KERNGROEP
 
-    # The Kerngroep's vote pages belong to another part of the platform: the decision is
-    # settled here as its vote would settle it.
+    # The Kerngroep decides by consensus in its meeting; the secretariat records it.
     decision = decision_for(application)
-    decision_finalise(
-        decision=decision,
-        outcome="adopted",
-        actor=User.objects.get(email=SECRETARIAT),
-    )
+    page.goto(f"/decisions/{decision.pk}/")
+    page.get_by_role("link", name="Record the votes of the meeting").click()
+    page.get_by_label(
+        "Decided by consensus: every seat's regular representative voted for"
+    ).check()
+    page.get_by_role("button", name="Record the votes").click()
+    expect(page.get_by_role("main")).to_contain_text("Closing now gives: Consensus")
+    page.get_by_role("button", name="Close the vote").click()
+    expect(page.get_by_role("main")).to_contain_text("Adopted")
     today = timezone.localdate()
 
     detail(page, application)
