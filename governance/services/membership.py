@@ -34,6 +34,8 @@ from ..models import (
     AccessionApplication,
     AccessionResponse,
     AccessionStatus,
+    ConfidentialityAgreement,
+    ConfidentialityKind,
     Contribution,
     Decision,
     FinalOutcome,
@@ -48,6 +50,7 @@ from ..models import (
     User,
 )
 from . import _fte_band_for, invitation_create, organisation_change_status
+from .confidentiality import agreement_term_end
 from .decisions import decision_open, on_decided
 
 # A motivation letter is a PDF or a Word document, judged by its content.
@@ -628,6 +631,22 @@ def signature_sign(
     )
     signature.full_clean()
     signature.save()
+    if document == SignedDocument.CONFIDENTIALITY_PROTOCOL:
+        # The protocol is the supporter's confidentiality agreement: access that
+        # depends on one asks the agreements, so the signature is recorded there too.
+        agreement = ConfidentialityAgreement(
+            organisation=organisation,
+            kind=ConfidentialityKind.PROTOCOL,
+            text_version=version,
+            signed_by_name=actor.get_full_name() or actor.email,
+            signed_by=actor,
+            signed_on=timezone.localdate(),
+            valid_from=timezone.localdate(),
+            valid_until=agreement_term_end(),
+            recorded_by=actor,
+        )
+        agreement.full_clean()
+        agreement.save()
     audit_record(
         actor=actor,
         action="signature.sign",

@@ -604,6 +604,26 @@ def test_a_supporter_admin_signs_each_text_once():
     assert state() == before
 
 
+def test_signing_the_protocol_makes_it_a_valid_confidentiality_agreement():
+    from governance.permissions import confidentiality_valid
+
+    admin = supporter_admin()
+    organisation = admin.organisation
+    assert not confidentiality_valid(organisation, kind="protocol")
+
+    services.signature_sign(
+        organisation=organisation, document="confidentiality_protocol", actor=admin
+    )
+
+    agreement = organisation.confidentiality_agreements.get()
+    assert (agreement.kind, agreement.text_version, agreement.signed_by) == (
+        "protocol",
+        "2025-1",
+        admin,
+    )
+    assert confidentiality_valid(organisation, kind="protocol")
+
+
 def test_a_new_version_of_a_text_is_signed_again(monkeypatch):
     admin = supporter_admin()
     SignatureFactory(organisation=admin.organisation, signed_by=admin)
