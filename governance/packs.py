@@ -233,6 +233,9 @@ class DocumentEntry:
     content_type: str
     size: int
     item_label: str
+    # "agenda": an AgendaDocument; "accession": the motivation letter of an
+    # AccessionApplication (pk is then the application's).
+    source: str = "agenda"
 
     @property
     def is_pdf(self) -> bool:
@@ -500,6 +503,7 @@ def gather_full(meeting: Meeting) -> FullPack:
     for document in documents:
         by_item.setdefault(document.item_id, []).append(entries[document.pk])
     decisions = list(selectors.pack_pending_decisions())
+    letters = motivation_letters(decisions)
     decisions_by_item: dict[int, list[str]] = {}
     for decision in decisions:
         if decision.agenda_item_id:
@@ -532,11 +536,12 @@ def gather_full(meeting: Meeting) -> FullPack:
         ),
         monitoring=monitoring_report(meeting, previous),
         transparency=transparency_report(),
-        decisions=tuple(_decisions(decisions, meeting, by_item)),
+        decisions=tuple(_decisions(decisions, meeting, by_item, letters)),
         restrictions=tuple(restriction_requests()),
         warnings_since=since.date(),
         warnings=tuple(early_warnings(since)),
-        appendix=tuple(entries[document.pk] for document in documents),
+        appendix=tuple(entries[document.pk] for document in documents)
+        + tuple(letters.values()),
     )
 
 
@@ -556,10 +561,40 @@ def _document(document: AgendaDocument, meeting: Meeting) -> DocumentEntry:
     )
 
 
+def motivation_letters(decisions: Sequence[Decision]) -> dict[int, DocumentEntry]:
+    """The motivation letter of each pending accession, by decision: the Kerngroep
+    decides on the letter (art. 70), so it comes with the pack. One query."""
+    from .models import AccessionApplication
+
+    by_application = {
+        decision.subject_id: decision
+        for decision in decisions
+        if decision.subject_type_id
+        and decision.subject_type.model_class() is AccessionApplication
+    }
+    letters: dict[int, DocumentEntry] = {}
+    for application in AccessionApplication.objects.filter(
+        pk__in=list(by_application)
+    ).select_related("organisation"):
+        if not application.letter:
+            continue
+        decision = by_application[application.pk]
+        letters[decision.pk] = DocumentEntry(
+            pk=application.pk,
+            name=application.letter_name,
+            content_type=application.letter_type,
+            size=application.letter.size if application.letter else 0,
+            item_label=str(application.organisation),
+            source="accession",
+        )
+    return letters
+
+
 def _decisions(
     decisions: Sequence[Decision],
     meeting: Meeting,
     documents: dict[int, list[DocumentEntry]],
+    letters: dict[int, DocumentEntry] | None = None,
 ) -> Iterable[DecisionEntry]:
     ids = [decision.pk for decision in decisions]
     votes: dict[int, dict[str, dict[bool, str]]] = {}
@@ -615,7 +650,8 @@ def _decisions(
             ),
             kerngroep_outcome=decision.get_kerngroep_outcome_display(),
             assembly=tally,
-            documents=tuple(documents.get(decision.agenda_item_id or 0, ())),
+            documents=tuple(documents.get(decision.agenda_item_id or 0, ()))
+            + ((letters[decision.pk],) if letters and decision.pk in letters else ()),
         )
 
 

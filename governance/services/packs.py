@@ -28,7 +28,15 @@ from convenant import pdf
 from convenant.audit import audit_record
 
 from .. import packs, permissions
-from ..models import AgendaDocument, Meeting, MeetingPack, PackKind, PackStatus, User
+from ..models import (
+    AccessionApplication,
+    AgendaDocument,
+    Meeting,
+    MeetingPack,
+    PackKind,
+    PackStatus,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -267,11 +275,17 @@ def _with_documents(
     """The body, then each document that is a PDF after a page naming it. Other files
     (Word, spreadsheets) are named in the agenda and on the separator pages only."""
     documents = {
-        document.pk: document
+        ("agenda", document.pk): document.file
         for document in AgendaDocument.objects.filter(
-            pk__in=[entry.pk for entry in appendix]
+            pk__in=[entry.pk for entry in appendix if entry.source == "agenda"]
         )
     }
+    documents.update(
+        (("accession", application.pk), application.letter)
+        for application in AccessionApplication.objects.filter(
+            pk__in=[entry.pk for entry in appendix if entry.source == "accession"]
+        )
+    )
     attached: list[tuple[packs.DocumentEntry, bytes | None, str]] = []
     total = len(appendix)
     for index, entry in enumerate(appendix, start=1):
@@ -282,9 +296,9 @@ def _with_documents(
         )
         if not entry.is_pdf:
             continue
-        document = documents.get(entry.pk)
+        stored = documents.get((entry.source, entry.pk))
         try:
-            with document.file.open("rb") as handle:
+            with stored.open("rb") as handle:
                 data = handle.read()
         except (OSError, AttributeError, ValueError) as error:
             raise PackDocumentMissing(

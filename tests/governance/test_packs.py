@@ -417,3 +417,34 @@ def test_the_outline_pack_does_not_name_a_company_asking_for_restriction(
     )
     pack, _ = start(meeting, PackKind.OUTLINE, member)
     assert "Zeeuwse Zinkgieterij" not in texts_of(pack)
+
+
+# --- The motivation letter of a pending accession (art. 70) ----------------------------
+
+
+def test_the_motivation_letter_of_a_pending_accession_comes_with_the_pack(
+    meeting, member, secretariat, start
+):
+    from django.core.files.base import ContentFile
+
+    from governance.services.decisions import decision_open
+    from tests.governance.factories import AccessionApplicationFactory
+
+    application = AccessionApplicationFactory(
+        organisation__name="Gieterij Zuid B.V.", letter_name="motivatie.pdf"
+    )
+    application.letter.save(
+        "letter", ContentFile(pdf_document("We endorse the OECD Guidelines")), save=True
+    )
+    decision_open(
+        title="Accession of Gieterij Zuid B.V.",
+        proposal="Approve the accession.",
+        actor=secretariat,
+        subject=application,
+    )
+
+    pack, _ = start(meeting, PackKind.FULL, member)
+
+    text = texts_of(pack)
+    assert "motivatie.pdf" in text
+    assert "We endorse the OECD Guidelines" in text
