@@ -227,8 +227,10 @@ def _seat_field(constituency: str, as_deputy: bool) -> str:
 
 
 def _lock_open(decision: Decision) -> Decision:
+    # Only the decision's own row is locked: PostgreSQL cannot lock the nullable side
+    # of the outer join to the agenda item.
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("agenda_item__meeting")
         .get(pk=decision.pk)
     )
