@@ -579,11 +579,16 @@ def motivation_letters(decisions: Sequence[Decision]) -> dict[int, DocumentEntry
         if not application.letter:
             continue
         decision = by_application[application.pk]
+        try:
+            size = application.letter.size
+        except OSError:
+            # Named all the same; the build says the file could not be found.
+            size = 0
         letters[decision.pk] = DocumentEntry(
             pk=application.pk,
             name=application.letter_name,
             content_type=application.letter_type,
-            size=application.letter.size if application.letter else 0,
+            size=size,
             item_label=str(application.organisation),
             source="accession",
         )

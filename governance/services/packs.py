@@ -301,6 +301,11 @@ def _with_documents(
             with stored.open("rb") as handle:
                 data = handle.read()
         except (OSError, AttributeError, ValueError) as error:
+            if entry.source != "agenda":
+                # A subject's own file (a motivation letter) is kept by its own pages;
+                # the pack names it as missing rather than fail the whole meeting.
+                attached.append((entry, None, _("the file could not be found")))
+                continue
             raise PackDocumentMissing(
                 _("The document “%(name)s” of “%(item)s” could not be read.")
                 % {"name": entry.name, "item": entry.item_label}

@@ -448,3 +448,24 @@ def test_the_motivation_letter_of_a_pending_accession_comes_with_the_pack(
     text = texts_of(pack)
     assert "motivatie.pdf" in text
     assert "We endorse the OECD Guidelines" in text
+
+
+def test_a_missing_motivation_letter_is_named_and_the_pack_is_made(
+    meeting, member, secretariat, start
+):
+    from governance.services.decisions import decision_open
+    from tests.governance.factories import AccessionApplicationFactory
+
+    application = AccessionApplicationFactory(letter_name="motivatie.pdf")
+    application.letter.storage.delete(application.letter.name)
+    decision_open(
+        title="Accession",
+        proposal="Approve the accession.",
+        actor=secretariat,
+        subject=application,
+    )
+
+    pack, _ = start(meeting, PackKind.FULL, member)
+
+    assert pack.status == PackStatus.DONE
+    assert "the file could not be found" in texts_of(pack)
