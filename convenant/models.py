@@ -175,3 +175,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+# The models of the reports and reminders live beside their code; importing them here
+# registers them with this app.
+from .reminders.models import *  # noqa: E402, F403
+from .reports.models import *  # noqa: E402, F403

@@ -31,6 +31,8 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("", include(convenant_patterns)),
     path("", include("governance.urls")),
+    path("reports/", include("convenant.reports.urls")),
+    path("reminders/", include("convenant.reminders.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("ketenkaart/", include("ketenkaart.urls")),
     path("accounts/", include("allauth.urls")),

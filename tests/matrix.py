@@ -142,4 +142,7 @@ EXTENSIONS: tuple[str, ...] = (
     "tests.governance.matrix_confidentiality",
     "tests.governance.matrix_conduct",
     "tests.governance.matrix_packs",
+    "tests.monitoring.matrix_insight",
+    "tests.convenant.matrix_reports",
+    "tests.convenant.matrix_reminders",
 )

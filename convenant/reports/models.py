@@ -1,0 +1,1 @@
+"""Tables of the yearly reports (see content.py)."""
