@@ -30,3 +30,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .reminders import admin as reminders_admin  # noqa: E402, F401

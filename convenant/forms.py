@@ -45,8 +45,12 @@ class AgreementForm(forms.ModelForm):
 class AgreementYearForm(forms.ModelForm):
     class Meta:
         model = AgreementYear
-        fields = ["starts_on", "ends_on"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        fields = ["starts_on", "ends_on", "location_list_due_on"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "location_list_due_on": DateInput(),
+        }
 
     def _post_clean(self) -> None:
         pass

@@ -88,6 +88,15 @@ class AgreementYear(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    location_list_due_on = models.DateField(
+        _("production-location list due on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Companies hand in their list of this date's calendar year by this date. "
+            "Leave empty when no list is due in this year."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agreement year")
@@ -108,6 +117,21 @@ class AgreementYear(models.Model):
 
     def contains(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def clean(self) -> None:
+        due = self.location_list_due_on
+        if due and self.starts_on and self.ends_on and not self.contains(due):
+            raise ValidationError(
+                {
+                    "location_list_due_on": _(
+                        "The date must lie within the year (%(start)s to %(end)s)."
+                    )
+                    % {
+                        "start": self.starts_on.isoformat(),
+                        "end": self.ends_on.isoformat(),
+                    }
+                }
+            )
 
 
 class AuditQuerySet(models.QuerySet):

@@ -14,6 +14,9 @@ from governance import permissions
 from .audit import audit_record
 from .models import Agreement, AgreementYear
 
+# A keyword left out: keep the value the row has.
+UNCHANGED = object()
+
 
 @transaction.atomic
 def agreement_update(
@@ -60,14 +63,19 @@ def agreement_year_update(
     ends_on: dt.date,
     actor,
     request=None,
+    location_list_due_on: dt.date | object | None = UNCHANGED,
 ) -> AgreementYear:
     """Move the dates of one agreement year. It stays within the term and does not overlap
-    another year."""
+    another year. The production-location list's due date, when given, lies within the
+    year."""
     if not permissions.can_manage_calendar(actor):
         raise PermissionDenied
     year = AgreementYear.objects.select_for_update().get(pk=agreement_year.pk)
     agreement = year.agreement
+    if location_list_due_on is UNCHANGED:
+        location_list_due_on = year.location_list_due_on
     before = (str(year.starts_on), str(year.ends_on))
+    due_before = year.location_list_due_on
     errors: dict[str, list[str]] = {}
     if ends_on < starts_on:
         errors.setdefault("ends_on", []).append(_("The end lies before the start."))
@@ -99,6 +107,7 @@ def agreement_year_update(
     if errors:
         raise ValidationError(errors)
     year.starts_on, year.ends_on = starts_on, ends_on
+    year.location_list_due_on = location_list_due_on
     year.full_clean()
     year.save()
     audit_record(
@@ -106,6 +115,14 @@ def agreement_year_update(
         action="agreement_year.update",
         obj=year,
         request=request,
-        details={"before": before, "after": (str(starts_on), str(ends_on))},
+        details={
+            "before": before,
+            "after": (str(starts_on), str(ends_on)),
+            **(
+                {"location_list_due_on": [str(due_before), str(location_list_due_on)]}
+                if due_before != location_list_due_on
+                else {}
+            ),
+        },
     )
     return year

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
     "apply-status-dates": {
         "task": "governance.apply_status_dates",
         "schedule": 24 * 60 * 60,
+    },
+    # Every morning at seven (CELERY_TIMEZONE), so that reminders arrive in office hours.
+    "send-reminders": {
+        "task": "convenant.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

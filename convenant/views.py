@@ -23,6 +23,7 @@ from monitoring.selectors import plans as plan_selectors
 from . import selectors, services
 from .access import PermissionRequiredMixin
 from .forms import AgreementForm, AgreementYearForm, add_service_errors
+from .reminders import selectors as reminder_selectors
 
 AUDIT_PAGE_SIZE = 100
 
@@ -67,6 +68,9 @@ class DashboardView(PermissionRequiredMixin, View):
                 organisation=user.organisation, agreement=agreement
             )
             context["plan_year"] = years[0] if years else None
+        context["deadline_reminders"] = reminder_selectors.dashboard_reminders(
+            user=user
+        )
         return render(request, "convenant/dashboard.html", context)
 
 
