@@ -444,3 +444,63 @@ def test_the_overview_costs_the_same_at_10_and_100_reminders(
     grow_to(100)
     with django_assert_max_num_queries(len(ten.captured_queries)):
         assert secretariat_client.get(url).status_code == 200
+
+
+# --- The due date of the location list, on the agreement calendar ------------------------
+
+
+def test_the_secretariat_sets_the_location_list_due_date(secretariat_client):
+    year = agreement_year(2)
+    response = secretariat_client.post(
+        reverse("convenant:year_update", args=[year.pk]),
+        {
+            "starts_on": "2026-10-16",
+            "ends_on": "2027-10-15",
+            "location_list_due_on": "2027-04-01",
+        },
+    )
+    assert response.status_code == 302
+    year.refresh_from_db()
+    assert year.location_list_due_on == dt.date(2027, 4, 1)
+    entry = AuditEntry.objects.get(action="agreement_year.update")
+    assert entry.details["location_list_due_on"] == ["2027-07-01", "2027-04-01"]
+
+
+def test_a_due_date_outside_the_year_is_refused(secretariat_client):
+    year = agreement_year(2)
+    response = secretariat_client.post(
+        reverse("convenant:year_update", args=[year.pk]),
+        {
+            "starts_on": "2026-10-16",
+            "ends_on": "2027-10-15",
+            "location_list_due_on": "2028-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "location_list_due_on": [
+            "The date must lie within the year (2026-10-16 to 2027-10-15)."
+        ]
+    }
+    assert 'value="2028-01-01"' in response.content.decode()
+    year.refresh_from_db()
+    assert year.location_list_due_on == dt.date(2027, 7, 1)
+    assert not AuditEntry.objects.exists()
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_the_demo_leaves_open_reminders_once(monkeypatch):
+    from convenant.reminders import demo
+
+    company, _ = company_with_people(name="Hollandse Draadtrekkerij B.V.")
+    monkeypatch.setattr(timezone, "localdate", lambda *args: QUIET_DAY)
+
+    assert demo.seed() == 2
+    assert demo.seed() == 0
+    kinds = set(
+        Reminder.objects.filter(organisation=company).values_list("kind", flat=True)
+    )
+    assert kinds == {ReminderKind.LOCATION_LIST_DUE, ReminderKind.PLAN_DUE}
+    assert mail.outbox == []
