@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import rules
 
@@ -76,8 +77,8 @@ class Reminder(models.Model):
     )
 
     class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
+        verbose_name = pgettext_lazy("deadline", "reminder")
+        verbose_name_plural = pgettext_lazy("deadline", "reminders")
         ordering = ["deadline", "kind", "pk"]
         constraints = [
             models.UniqueConstraint(
