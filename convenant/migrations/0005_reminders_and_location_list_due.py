@@ -82,6 +82,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('mailed_at', models.DateTimeField(blank=True, null=True, verbose_name='mailed')),
                 ('mailed_to', models.JSONField(blank=True, default=list, verbose_name='mailed to')),
+                ('settled_at', models.DateTimeField(blank=True, help_text='When the daily run found the deadline met before it passed.', null=True, verbose_name='deadline met')),
                 ('dismissed_at', models.DateTimeField(blank=True, null=True, verbose_name='dismissed')),
                 ('dismissed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dismissed by')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='governance.organisation', verbose_name='organisation')),

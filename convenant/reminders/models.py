@@ -66,6 +66,12 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
     mailed_to = models.JSONField(_("mailed to"), default=list, blank=True)
+    settled_at = models.DateTimeField(
+        _("deadline met"),
+        null=True,
+        blank=True,
+        help_text=_("When the daily run found the deadline met before it passed."),
+    )
     dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

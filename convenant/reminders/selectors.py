@@ -184,13 +184,14 @@ def reminder_visible_to(user) -> QuerySet[Reminder]:
 
 
 def reminder_open_list(*, user, today: dt.date) -> QuerySet[Reminder]:
-    """The user's organisation's reminders still to act on: not dismissed and the
-    deadline not passed."""
+    """The user's organisation's reminders still to act on: not dismissed, the
+    deadline neither met nor passed."""
     organisation_id = user.organisation_id if user.is_authenticated else None
     return (
         Reminder.objects.filter(
             organisation_id=organisation_id,
             dismissed_at__isnull=True,
+            settled_at__isnull=True,
             deadline__gte=today,
         )
         .select_related("organisation")
@@ -202,7 +203,9 @@ def reminder_past_list(*, user, today: dt.date) -> QuerySet[Reminder]:
     organisation_id = user.organisation_id if user.is_authenticated else None
     return (
         Reminder.objects.filter(organisation_id=organisation_id)
-        .exclude(dismissed_at__isnull=True, deadline__gte=today)
+        .exclude(
+            dismissed_at__isnull=True, settled_at__isnull=True, deadline__gte=today
+        )
         .select_related("dismissed_by")
         .order_by("-deadline", "-pk")
     )

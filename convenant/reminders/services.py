@@ -36,6 +36,7 @@ class SendResult:
     due: int
     created: int
     mailed: int
+    settled: int = 0
 
 
 def reminders_send(*, today: dt.date | None = None) -> SendResult:
@@ -49,7 +50,9 @@ def reminders_send(*, today: dt.date | None = None) -> SendResult:
     today = today or timezone.localdate()
     leads = selectors.lead_days()
     until = today + dt.timedelta(days=rules.horizon(leads))
-    items = rules.due(selectors.open_deadlines(today=today, until=until), leads, today)
+    deadlines = selectors.open_deadlines(today=today, until=until)
+    settled = reminders_settle(deadlines=deadlines, today=today, until=until)
+    items = rules.due(deadlines, leads, today)
     created = mailed = 0
     for item in items:
         reminder, was_created = Reminder.objects.get_or_create(
@@ -62,7 +65,32 @@ def reminders_send(*, today: dt.date | None = None) -> SendResult:
         created += was_created
         if reminder.mailed_at is None:
             mailed += reminder_mail(reminder=reminder)
-    return SendResult(due=len(items), created=created, mailed=mailed)
+    return SendResult(due=len(items), created=created, mailed=mailed, settled=settled)
+
+
+def reminders_settle(
+    *, deadlines: list[rules.Deadline], today: dt.date, until: dt.date
+) -> int:
+    """Take the reminders of deadlines met meanwhile (a plan handed in, a list
+    submitted, an agreement renewed) off the open list. `deadlines` are all the open
+    deadlines from today to `until`; a reminder in that span whose deadline is not
+    among them was met."""
+    still_open = {
+        (deadline.kind, deadline.subject, deadline.due_on) for deadline in deadlines
+    }
+    candidates = Reminder.objects.filter(
+        deadline__range=(today, until),
+        settled_at__isnull=True,
+        dismissed_at__isnull=True,
+    ).values_list("pk", "kind", "subject_key", "deadline")
+    met = [
+        pk
+        for pk, kind, subject, deadline in candidates
+        if (kind, subject, deadline) not in still_open
+    ]
+    return Reminder.objects.filter(pk__in=met, settled_at__isnull=True).update(
+        settled_at=timezone.now()
+    )
 
 
 def recipients(reminder: Reminder) -> list[str]:

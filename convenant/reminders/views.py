@@ -78,5 +78,6 @@ class ReminderOverviewView(PermissionRequiredMixin, View):
                 "kind": kind,
                 "kinds": ReminderKind.choices,
                 "query": urlencode({"kind": kind}) if kind else "",
+                "today": timezone.localdate(),
             },
         )

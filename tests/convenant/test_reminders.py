@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convenant.models import AuditEntry
-from convenant.reminders import services
+from convenant.reminders import selectors, services
 from convenant.reminders.models import Reminder, ReminderKind, ReminderLead
 from convenant.reminders.tasks import send_reminders
 from governance.models import OrganisationStatus
@@ -254,6 +254,23 @@ def test_the_next_lead_sends_the_next_reminder():
     assert len(mail.outbox) == 4
 
 
+def test_a_deadline_met_meanwhile_leaves_the_open_list():
+    company, _ = baseline_company()
+    services.reminders_send(today=QUIET_DAY)
+    company.assessments.update(status=AssessmentStatus.SUBMITTED)
+    person = company.users.filter(is_active=True).first()
+
+    result = services.reminders_send(today=QUIET_DAY + dt.timedelta(days=1))
+
+    assert result.settled == 1
+    reminder = only_reminder()
+    assert reminder.settled_at is not None
+    day = QUIET_DAY + dt.timedelta(days=1)
+    assert list(selectors.reminder_open_list(user=person, today=day)) == []
+    assert list(selectors.reminder_past_list(user=person, today=day)) == [reminder]
+    assert len(mail.outbox) == 2
+
+
 def test_nothing_after_the_deadline():
     baseline_company()
     services.reminders_send(today=dt.date(2026, 3, 21))
@@ -354,6 +371,11 @@ def test_no_card_without_open_reminders(client, person):
     response = client.get(reverse("dashboard"))
     assert response.context["deadline_reminders"] == []
     assert 'id="card-deadlines"' not in response.content.decode()
+
+
+def test_the_secretariats_dashboard_leads_to_the_overview(secretariat_client):
+    response = secretariat_client.get(reverse("dashboard"))
+    assert reverse("reminders:reminder_overview") in response.content.decode()
 
 
 def test_a_person_dismisses_their_organisations_reminder(client, person):
