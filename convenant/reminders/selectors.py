@@ -70,7 +70,7 @@ def plan_facts(*, today: dt.date, until: dt.date) -> list[rules.PlanFact]:
     from monitoring.models import PlanOfApproach
     from monitoring.selectors.plans import expected_companies
 
-    facts = []
+    facts: list[rules.PlanFact] = []
     years = AgreementYear.objects.filter(
         starts_on__lte=today, ends_on__range=(today, until)
     )
@@ -101,10 +101,12 @@ def location_list_facts(
     from ketenkaart.models import ListStatus, LocationList
     from monitoring.selectors.plans import expected_companies
 
-    facts = []
+    facts: list[rules.LocationListFact] = []
     years = AgreementYear.objects.filter(location_list_due_on__range=(today, until))
     for year in years:
         due_on = year.location_list_due_on
+        if due_on is None:  # excluded by the filter; for the type checker
+            continue
         companies = expected_companies(agreement_year=year).annotate(
             submitted=Exists(
                 LocationList.objects.filter(
@@ -183,13 +185,20 @@ def reminder_visible_to(user) -> QuerySet[Reminder]:
     return Reminder.objects.filter(organisation_id=user.organisation_id)
 
 
+def _own(user) -> QuerySet[Reminder]:
+    """The reminders of the person's own organisation (none without one); the
+    secretariat's own organisation has none."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Reminder.objects.none()
+    return Reminder.objects.filter(organisation_id=user.organisation_id)
+
+
 def reminder_open_list(*, user, today: dt.date) -> QuerySet[Reminder]:
     """The user's organisation's reminders still to act on: not dismissed, the
     deadline neither met nor passed."""
-    organisation_id = user.organisation_id if user.is_authenticated else None
     return (
-        Reminder.objects.filter(
-            organisation_id=organisation_id,
+        _own(user)
+        .filter(
             dismissed_at__isnull=True,
             settled_at__isnull=True,
             deadline__gte=today,
@@ -200,9 +209,8 @@ def reminder_open_list(*, user, today: dt.date) -> QuerySet[Reminder]:
 
 
 def reminder_past_list(*, user, today: dt.date) -> QuerySet[Reminder]:
-    organisation_id = user.organisation_id if user.is_authenticated else None
     return (
-        Reminder.objects.filter(organisation_id=organisation_id)
+        _own(user)
         .exclude(
             dismissed_at__isnull=True, settled_at__isnull=True, deadline__gte=today
         )
@@ -215,10 +223,7 @@ def reminder_own_get(*, user, pk: int) -> Reminder:
     """One of the user's organisation's reminders, or Http404."""
     from django.shortcuts import get_object_or_404
 
-    organisation_id = user.organisation_id if user.is_authenticated else None
-    return get_object_or_404(
-        Reminder.objects.filter(organisation_id=organisation_id), pk=pk
-    )
+    return get_object_or_404(_own(user), pk=pk)
 
 
 def reminder_overview(*, user, kind: str = "") -> QuerySet[Reminder]:

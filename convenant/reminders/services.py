@@ -22,7 +22,7 @@ from . import rules, selectors
 from .models import Reminder, ReminderKind
 
 # Where the reminder's mail and page send people to act on it.
-TARGETS = {
+TARGETS: dict[str, str] = {
     ReminderKind.BASELINE_DUE: "monitoring:assessment_list",
     ReminderKind.IMPROVEMENT_WINDOW: "monitoring:assessment_list",
     ReminderKind.PLAN_DUE: "monitoring:plan_list",
