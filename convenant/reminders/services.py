@@ -4,6 +4,7 @@ person dismissing one of their organisation's reminders."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from governance.permissions import is_secretariat
 from ..audit import audit_record
 from . import rules, selectors
 from .models import Reminder, ReminderKind
+
+logger = logging.getLogger(__name__)
 
 # Where the reminder's mail and page send people to act on it.
 TARGETS: dict[str, str] = {
@@ -54,6 +57,7 @@ def reminders_send(*, today: dt.date | None = None) -> SendResult:
     settled = reminders_settle(deadlines=deadlines, today=today, until=until)
     items = rules.due(deadlines, leads, today)
     created = mailed = 0
+    failure: Exception | None = None
     for item in items:
         reminder, was_created = Reminder.objects.get_or_create(
             kind=item.deadline.kind,
@@ -64,7 +68,14 @@ def reminders_send(*, today: dt.date | None = None) -> SendResult:
         )
         created += was_created
         if reminder.mailed_at is None:
-            mailed += reminder_mail(reminder=reminder)
+            try:
+                mailed += reminder_mail(reminder=reminder)
+            except Exception as error:
+                # The others still go out; this one is tried again by the next run.
+                logger.exception("Reminder %s could not be mailed", reminder.pk)
+                failure = failure or error
+    if failure is not None:
+        raise failure
     return SendResult(due=len(items), created=created, mailed=mailed, settled=settled)
 
 

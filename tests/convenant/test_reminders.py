@@ -306,6 +306,26 @@ def test_a_failed_mail_is_tried_again_by_the_next_run(monkeypatch):
     assert len(mail.outbox) == 2
 
 
+def test_one_failed_mail_does_not_hold_up_the_others(monkeypatch):
+    baseline_company()
+    baseline_company()
+    real = services.reminder_mail
+    calls = []
+
+    def first_fails(*, reminder):
+        calls.append(reminder.pk)
+        if len(calls) == 1:
+            raise ConnectionError("SMTP down")
+        return real(reminder=reminder)
+
+    monkeypatch.setattr(services, "reminder_mail", first_fails)
+    with pytest.raises(ConnectionError):
+        services.reminders_send(today=QUIET_DAY)
+    assert len(calls) == 2
+    assert len(mail.outbox) == 2
+    assert Reminder.objects.count() == 2
+
+
 def test_the_task_and_the_command_run_the_service(monkeypatch):
     baseline_company()
     monkeypatch.setattr(timezone, "localdate", lambda *args: QUIET_DAY)
