@@ -603,7 +603,7 @@ class _Report:
     ) -> tuple[TableDraft, ChartDraft]:
         ledger = self.ledger
         change = progress_since(before.judged, now.judged)
-        scope = (key, before.pk, now.pk)
+        scope = ("change", before.pk, now.pk)
         table = TableDraft(key=key, title=title, columns=(_("Figure"), _("Companies")))
         both = ledger.add((*scope, "both"), change.companies, change.companies)
         up = ledger.add((*scope, "up"), change.up, change.up)
@@ -666,13 +666,20 @@ class _Report:
         tables, chart_drafts = self._judgement_tables(current)
         section.tables += tables
         section.charts += chart_drafts
-        if self.previous is not None:
+        with_progress = (
+            self.kind in (PROGRESS, EVALUATION) and self.baseline is not None
+        )
+        if self.previous is not None and not (
+            with_progress and self.previous.pk == self.baseline.pk
+        ):
+            # Beside the progress against the baseline, the change since the round
+            # before only when that round is not the baseline itself.
             table, _chart = self._change_table(
                 "change", _("Change since the previous round"), self.previous, current
             )
             section.tables.append(table)
         sections = [section]
-        if self.kind in (PROGRESS, EVALUATION) and self.baseline is not None:
+        if with_progress:
             sections.append(self._progress_section(self.baseline, current))
         return sections
 
@@ -1092,19 +1099,12 @@ class _Report:
             key="location_list",
             title=_("Aggregated production-location list %(year)s")
             % {"year": release.year},
-            columns=(_("Area"), _("Activity"), _("Companies"), _("Locations")),
+            columns=(_("Area and activity"), _("Companies"), _("Locations")),
         )
-        # The activity is text, not a figure: a figure entry that is not controlled.
         for cell in self.data.release_cells:
-            activity = ledger.add(
-                ("release_activity", cell.pk),
-                None,
-                None,
-                public_text=str(activities.get(cell.activity, cell.activity)),
-            )
+            activity = str(activities.get(cell.activity, cell.activity))
             table.row(
-                area_name(cell, self.language),
-                activity,
+                f"{area_name(cell, self.language)}, {activity}",
                 ledger.add(
                     ("release", cell.pk, "companies"),
                     cell.exact_companies,

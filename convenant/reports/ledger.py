@@ -175,8 +175,6 @@ class Printer:
             return Cell("")
         entry = self.ledger.entries[key]
         status = self.outcome.status(key)
-        if entry.value is None and entry.public_text is not None:
-            return Cell(entry.public_text)  # a text, such as an activity
         if self.exact:
             return Cell(format_value(entry.value, entry.style), entry.value)
         if status is disclosure.Status.SHOWN:

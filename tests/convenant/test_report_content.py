@@ -418,9 +418,9 @@ def test_talks_and_a_published_location_list(baseline, companies, person):
         "No talk held or planned yet": ("0",),
         "Talk held with management taking part": ("4",),
     }
-    assert table(parties, "location_list") == {"Chile": ("Mining", "3-4", "10-49")}
+    assert table(parties, "location_list") == {"Chile, Mining": ("3-4", "10-49")}
     internal = gather(year=agreement_year(1), version=INTERNAL)
-    assert table(internal, "location_list") == {"Chile": ("Mining", "4", "12")}
+    assert table(internal, "location_list") == {"Chile, Mining": ("4", "12")}
     location_section = next(s for s in parties.sections if s.key == "location_list")
     assert location_section.charts[0].svg.startswith("<svg")
     assert 'data-country="CL"' in location_section.charts[0].svg
@@ -498,3 +498,59 @@ def test_the_queries_do_not_grow_with_the_companies(
     with django_assert_max_num_queries(limit):
         document = gather(year=agreement_year(5), version=version)
     assert table(document, "assessed")["Companies judged"] == ("100",)
+
+
+def test_the_threshold_is_the_ketenkaarts_k(baseline, companies, person):
+    from ketenkaart.models import DisclosureRule
+
+    for company in companies[:4]:
+        judge(baseline, company, Signal.GREEN)
+    for company in companies[4:]:
+        judge(baseline, company, Signal.RED)
+    parties = gather(year=agreement_year(1), version=PARTIES)
+    assert parties.k == 3
+    assert table(parties, "signals")["Green"] == ("4", "0")
+    assert table(parties, "signals")["Red"] == ("3", "0")
+    DisclosureRule.objects.create(
+        k=5,
+        dominance_percent=85,
+        valid_from=dt.date(2025, 1, 1),
+        decided_on=dt.date(2025, 1, 1),
+        recorded_by=person,
+    )
+    parties = gather(year=agreement_year(1), version=PARTIES)
+    assert parties.k == 5
+    assert table(parties, "signals")["Green"] == ("fewer than 5", "0")
+    assert table(parties, "signals")["Red"] == ("fewer than 5", "0")
+    assert table(parties, "signals")["Companies judged"] == ("7", "0")
+
+
+def test_year_four_reports_the_change_since_year_two_and_the_baseline(
+    baseline, companies
+):
+    framework = baseline.framework
+    rounds = [baseline]
+    for number, kind, opens in (
+        (2, RoundKind.YEAR2, dt.date(2027, 3, 1)),
+        (4, RoundKind.YEAR4, dt.date(2029, 3, 1)),
+    ):
+        rounds.append(
+            RoundFactory(
+                kind=kind,
+                agreement_year=agreement_year(number),
+                framework=framework,
+                opens_on=opens,
+                closes_on=opens + dt.timedelta(days=90),
+            )
+        )
+    signals = [Signal.RED, Signal.ORANGE, Signal.GREEN]
+    for index, round_ in enumerate(rounds):
+        for company in companies:
+            judge(round_, company, signals[index], score=str(30 + 20 * index))
+    document = gather(year=agreement_year(4), version=PARTIES)
+    assert table(document, "change")["Moved up a signal"] == ("7",)
+    assert table(document, "change")["Average change of score"] == ("20.0",)
+    assert table(document, "since_baseline")["Average change of score"] == ("40.0",)
+    two = gather(year=agreement_year(2), version=PARTIES)
+    with pytest.raises(KeyError):
+        table(two, "change")
