@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -40,6 +41,7 @@ from governance.models import (
     Participation,
 )
 from monitoring import charts
+from monitoring.framework import Framework as ParsedFramework
 from monitoring.models import (
     AssessmentStatus,
     RbcTheme,
@@ -170,7 +172,7 @@ def year_label(year: AgreementYear) -> str:
     }
 
 
-def _label(choices: Iterable[tuple[str, str]], value: str) -> str:
+def _label(choices: Iterable[tuple[str, object]], value: str) -> str:
     return str(dict(choices).get(value, value))
 
 
@@ -178,7 +180,7 @@ def _label(choices: Iterable[tuple[str, str]], value: str) -> str:
 class _Round:
     row: loading.RoundRow
     judged: tuple[Judged, ...]
-    framework: object
+    framework: ParsedFramework
 
     @property
     def pk(self) -> int:
@@ -327,9 +329,9 @@ class _Report:
     def participants(self) -> SectionDraft:
         end, start = self.year.ends_on, self.year.starts_on
         kinds = [kind for kind in OrganisationKind if kind in CONSTITUENCY_OF_KIND]
-        counts: Counter = Counter()
-        joined: Counter = Counter()
-        left: Counter = Counter()
+        counts: Counter[Any] = Counter()
+        joined: Counter[Any] = Counter()
+        left: Counter[Any] = Counter()
         for organisation in self.data.organisations:
             if organisation.kind not in CONSTITUENCY_OF_KIND:
                 continue
@@ -666,11 +668,9 @@ class _Report:
         tables, chart_drafts = self._judgement_tables(current)
         section.tables += tables
         section.charts += chart_drafts
-        with_progress = (
-            self.kind in (PROGRESS, EVALUATION) and self.baseline is not None
-        )
-        if self.previous is not None and not (
-            with_progress and self.previous.pk == self.baseline.pk
+        baseline = self.baseline if self.kind in (PROGRESS, EVALUATION) else None
+        if self.previous is not None and (
+            baseline is None or self.previous.pk != baseline.pk
         ):
             # Beside the progress against the baseline, the change since the round
             # before only when that round is not the baseline itself.
@@ -679,8 +679,8 @@ class _Report:
             )
             section.tables.append(table)
         sections = [section]
-        if with_progress:
-            sections.append(self._progress_section(self.baseline, current))
+        if baseline is not None:
+            sections.append(self._progress_section(baseline, current))
         return sections
 
     def _progress_section(self, baseline: _Round, current: _Round) -> SectionDraft:
@@ -863,17 +863,17 @@ class _Report:
                     actions_by_theme[theme].add(plan.organisation_id)
         for value, label in RbcTheme.choices:
             naming = by_theme.get(value, set())
-            risk = prioritised.get(value, set())
-            if not naming and not risk:
+            prioritising = prioritised.get(value, set())
+            if not naming and not prioritising:
                 continue
-            addressed = risk & naming
+            addressed = prioritising & naming
             figures = [
                 (("plan_theme", number, value), naming),
                 (
                     ("plan_theme_actions", number, value),
                     actions_by_theme.get(value, set()),
                 ),
-                (("risk_prioritised", number, value), risk),
+                (("risk_prioritised", number, value), prioritising),
                 (("risk_in_plan", number, value), addressed),
             ]
             themes.row(
@@ -987,7 +987,7 @@ class _Report:
                 % {"year": this_year, "last": last_year}
             ],
         )
-        locations: Counter = Counter()
+        locations: Counter[Any] = Counter()
         companies: dict[tuple[int, int], set[int]] = defaultdict(set)
         for row in self.data.locations:
             bucket = min(row.tier, 3)
@@ -1158,14 +1158,14 @@ class _Report:
         )
         current = self.current
         if current is not None:
-            mandatory: Counter = Counter()
-            advised: Counter = Counter()
-            by_company: dict[int, dict[str, dict]] = defaultdict(dict)
+            mandatory: Counter[str] = Counter()
+            advised: Counter[str] = Counter()
+            by_company: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
             for row in self.scores_by_round.get(current.pk, []):
                 by_company[row["organisation_id"]][row["kind"]] = row
             for kinds in by_company.values():
-                row = kinds.get(ScoreKind.FINAL) or kinds.get(ScoreKind.FIRST)
-                modules = (row or {}).get("modules") or {}
+                current_row = kinds.get(ScoreKind.FINAL) or kinds.get(ScoreKind.FIRST)
+                modules = (current_row or {}).get("modules") or {}
                 mandatory.update(set(modules.get("mandatory") or ()))
                 advised.update(set(modules.get("advised") or ()))
             table = TableDraft(
@@ -1199,7 +1199,7 @@ class _Report:
         notified: dict[int, set[int]] = defaultdict(set)
         for report_id, company_id in self.data.notified:
             notified[report_id].add(company_id)
-        per_activity: Counter = Counter()
+        per_activity: Counter[Any] = Counter()
         companies: dict[str, set[int]] = defaultdict(set)
         for report in reports:
             per_activity[report["activity"]] += 1
@@ -1270,7 +1270,7 @@ class _Report:
             ),
         )
         plans_per_year = Counter(plan.year_number for plan in self.data.plans)
-        locations: Counter = Counter()
+        locations: Counter[Any] = Counter()
         location_companies: dict[int, set[int]] = defaultdict(set)
         for row in self.data.locations:
             locations[row.year] += row.locations
@@ -1423,7 +1423,7 @@ class _Report:
             section.paragraphs.append(_("No contributions were set for this year."))
             return section
         contributions = self.data.contributions
-        totals = {
+        totals: dict[str, int | Decimal] = {
             "count": len(contributions),
             "due": sum((r.amount for r in contributions), Decimal("0")),
             "invoiced": sum(
@@ -1444,7 +1444,7 @@ class _Report:
                 Decimal("0"),
             ),
         }
-        totals["outstanding"] = totals["due"] - totals["paid"]
+        totals["outstanding"] = Decimal(totals["due"]) - Decimal(totals["paid"])
         total_keys = {}
         for name, value in totals.items():
             total_keys[name] = ledger.add(

@@ -149,8 +149,9 @@ def control(
     return Outcome(k=k, statuses=statuses)
 
 
-def _magnitude(value: Value | None) -> Value:
-    return abs(value) if value is not None else 0
+def _magnitude(value: Value | None) -> Fraction:
+    """The size of a figure, exactly, whatever its type (None counts as zero)."""
+    return abs(Fraction(value)) if value is not None else Fraction(0)
 
 
 def _partner(

@@ -209,16 +209,14 @@ class Printer:
         ]
         if draft.sort_by is not None:
             column = draft.sort_by
-            order = sorted(
-                range(len(rows)),
-                key=lambda index: (
-                    (0, -rows[index][1][column].value, index)
-                    if rows[index][1][column].value is not None
-                    and not self._withheld(draft.rows[index][1][column])
-                    else (1, 0, index)
-                ),
-            )
-            rows = [rows[index] for index in order]
+
+            def order(index: int) -> tuple[int, Decimal, int]:
+                value = rows[index][1][column].value
+                if value is None or self._withheld(draft.rows[index][1][column]):
+                    return (1, Decimal(0), index)
+                return (0, -Decimal(value), index)
+
+            rows = [rows[index] for index in sorted(range(len(rows)), key=order)]
         return Table(
             key=draft.key,
             title=draft.title,

@@ -160,12 +160,12 @@ def load(*, year: AgreementYear, budget: bool) -> Sources:
         )
     )
     left_on: dict[int, dt.date] = {}
-    for organisation_id, effective_on in (
+    for organisation_id, notice_effective_on in (
         WithdrawalNotice.objects.exclude(status=WithdrawalStatus.TAKEN_BACK)
         .order_by("effective_on")
         .values_list("organisation_id", "effective_on")
     ):
-        left_on.setdefault(organisation_id, effective_on)
+        left_on.setdefault(organisation_id, notice_effective_on)
     for organisation_id, effective_on in (
         Removal.objects.filter(
             status__in=[RemovalStatus.DECIDED, RemovalStatus.EFFECTIVE],
@@ -174,9 +174,10 @@ def load(*, year: AgreementYear, budget: bool) -> Sources:
         .order_by("effective_on")
         .values_list("organisation_id", "effective_on")
     ):
-        left_on[organisation_id] = min(
-            left_on.get(organisation_id, effective_on), effective_on
-        )
+        if effective_on is not None:
+            left_on[organisation_id] = min(
+                left_on.get(organisation_id, effective_on), effective_on
+            )
 
     rounds = tuple(
         RoundRow(*row)
@@ -214,9 +215,13 @@ def load(*, year: AgreementYear, budget: bool) -> Sources:
     }
     scores = tuple(
         {
-            **row,
-            "steps": row.pop("result__steps"),
-            "modules": row.pop("result__modules"),
+            **{
+                key: value
+                for key, value in row.items()
+                if not key.startswith("result__")
+            },
+            "steps": row["result__steps"],
+            "modules": row["result__modules"],
         }
         for row in ScoreRecord.objects.filter(assessment__round_id__in=round_ids)
         .order_by()
@@ -304,8 +309,11 @@ def load(*, year: AgreementYear, budget: bool) -> Sources:
     ends = timezone.make_aware(
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
     )
-    supplier_reports = tuple(
-        SupplierReport.objects.filter(reported_at__gte=starts, reported_at__lt=ends)
+    supplier_reports: tuple[dict[str, Any], ...] = tuple(
+        dict(row)
+        for row in SupplierReport.objects.filter(
+            reported_at__gte=starts, reported_at__lt=ends
+        )
         .order_by("pk")
         .values("pk", "activity", "country", "status")
     )
