@@ -40,6 +40,7 @@ from governance.models import (
     OrganisationStatus,
     Participation,
 )
+from ketenkaart.tiers import TIER_GROUPS, tier_group, tier_group_label
 from monitoring import charts
 from monitoring.framework import Framework as ParsedFramework
 from monitoring.models import (
@@ -990,7 +991,7 @@ class _Report:
         locations: Counter[Any] = Counter()
         companies: dict[tuple[int, int], set[int]] = defaultdict(set)
         for row in self.data.locations:
-            bucket = min(row.tier, 3)
+            bucket = tier_group(row.tier)
             locations[row.year, bucket] += row.locations
             companies[row.year, bucket].add(row.company_id)
             companies[row.year, 0].add(row.company_id)
@@ -999,9 +1000,9 @@ class _Report:
             title=_("Locations per tier"),
             columns=(_("Tier"), str(last_year), str(this_year)),
         )
-        labels = {1: _("Tier 1 (direct)"), 2: _("Tier 2"), 3: _("Tier 3 and deeper")}
+        labels = {group: tier_group_label(group) for group in TIER_GROUPS}
         parts: dict[int, list] = {last_year: [], this_year: []}
-        for bucket in (1, 2, 3):
+        for bucket in TIER_GROUPS:
             keys = []
             for list_year in (last_year, this_year):
                 keys.append(
@@ -1015,7 +1016,7 @@ class _Report:
             table.row(str(labels[bucket]), *keys)
         totals = []
         for list_year in (last_year, this_year):
-            total = sum(locations[list_year, bucket] for bucket in (1, 2, 3))
+            total = sum(locations[list_year, bucket] for bucket in TIER_GROUPS)
             totals.append(
                 ledger.add(
                     ("tier", list_year, "total"), total, len(companies[list_year, 0])
@@ -1028,12 +1029,8 @@ class _Report:
             n = self.data.lists.get(list_year, 0)
             lists.append(ledger.add(("lists", list_year), n, n))
         table.row(_("Lists submitted"), *lists)
-        before = (
-            locations[last_year, 1] + locations[last_year, 2] + locations[last_year, 3]
-        )
-        now = (
-            locations[this_year, 1] + locations[this_year, 2] + locations[this_year, 3]
-        )
+        before = sum(locations[last_year, group] for group in TIER_GROUPS)
+        now = sum(locations[this_year, group] for group in TIER_GROUPS)
         growth = Decimal(now - before) * 100 / Decimal(before) if before else None
         growth_key = ledger.add(
             ("growth", this_year),
@@ -1045,7 +1042,7 @@ class _Report:
         table.row(_("Growth of the number of locations"), None, growth_key)
         section.tables.append(table)
         chart = ChartDraft(title=_("Locations per tier"))
-        for bucket in (1, 2, 3):
+        for bucket in TIER_GROUPS:
             chart.bars.append(
                 (
                     f"{labels[bucket]} {last_year}",
