@@ -117,6 +117,33 @@ def test_a_withheld_total_carries_into_the_grand_total_of_a_table():
     }
 
 
+def test_a_withheld_row_total_takes_another_with_it_under_a_shown_grand_total():
+    # Three rows with row totals; the grand total is the sum of the row totals.
+    figures = [
+        Figure("x", 2, 2),
+        Figure("y", 9, 9),
+        Figure("z", 4, 4),
+        Figure("tx", 2, 2),
+        Figure("ty", 9, 9),
+        Figure("tz", 4, 4),
+        Figure("g", 15, 15),
+    ]
+    relations = [
+        Relation("tx", ("x",)),
+        Relation("ty", ("y",)),
+        Relation("tz", ("z",)),
+        Relation("g", ("tx", "ty", "tz")),
+    ]
+    outcome = control(figures, relations, k=3)
+    assert _withheld(outcome) == {
+        "x": "primary",
+        "tx": "primary",
+        "tz": "secondary",
+        "z": "secondary",
+    }
+    assert outcome.shown("g")
+
+
 def test_figures_not_about_companies_and_averages_on_n():
     figures = [
         Figure("parties", 1, None),

@@ -166,6 +166,10 @@ def test_each_year_has_its_own_sections(baseline, companies):
     assert section_keys(documents[4]) == with_progress
     assert section_keys(documents[5]) == [*with_progress, "evaluation"]
     assert documents[1].sections[2].title == "Baseline results (nulmeting)"
+    interim = documents[3].sections[2]
+    assert interim.title == "Results of the latest monitoring round"
+    assert "no monitoring round of its own" in " ".join(interim.paragraphs)
+    assert table(documents[3], "assessed")["Companies judged"] == ("5",)
     # Year 2 against the baseline: five companies moved from 50.0 to 70.0.
     assert table(documents[2], "since_baseline") == {
         "Judged with a score in both rounds": ("5",),
@@ -554,3 +558,34 @@ def test_year_four_reports_the_change_since_year_two_and_the_baseline(
     two = gather(year=agreement_year(2), version=PARTIES)
     with pytest.raises(KeyError):
         table(two, "change")
+
+
+def test_the_parties_and_the_government_read_the_same_figures(baseline, companies):
+    for company in companies[:5]:
+        judge(baseline, company, Signal.GREEN, final=Signal.GREEN)
+    for company in companies[5:]:
+        judge(baseline, company, Signal.RED, final=Signal.ORANGE)
+    for index, company in enumerate(companies[:2]):
+        Contribution.objects.create(
+            organisation=company,
+            agreement_year=agreement_year(1),
+            fte=120 if index else 9000,
+            amount=Decimal("2500.00"),
+        )
+    parties = gather(year=agreement_year(1), version=PARTIES).figures()
+    government = gather(year=agreement_year(1), version=GOVERNMENT).figures()
+    assert parties
+    assert {key: government[key] for key in parties} == parties
+    assert parties["signals / Red / Final judgement"] == "0"
+    assert parties["signals / Orange / Final judgement"] == "fewer than 3"
+
+
+def test_the_report_is_written_in_the_active_language(baseline, companies):
+    from django.utils import translation
+
+    for company in companies:
+        judge(baseline, company, Signal.GREEN)
+    with translation.override("nl"):
+        document = gather(year=agreement_year(1), version=INTERNAL)
+    assert "oktober 2025" in document.year_label
+    assert table(document, "signals")
