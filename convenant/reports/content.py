@@ -147,6 +147,7 @@ def gather(
         step(94, _("Budget"))
         sections.append(report.budget())
     step(97, _("Disclosure control"))
+    report.declare_subsets()
     outcome = report.ledger.control(data.k)
     printer = Printer(report.ledger, outcome, exact=version == INTERNAL)
     document = ReportDocument(
@@ -825,6 +826,11 @@ class _Report:
             _("Companies taking part at the end of the year"),
             ledger.add(("companies", number), len(companies)),
         )
+        # The same fact as the companies' total in the participants' table.
+        ledger.relate(
+            ("companies", number),
+            [("participants", OrganisationKind.COMPANY.value, "total")],
+        )
         n = len(plans)
         received.row(_("Plans received"), ledger.add(("plans", number), n, n))
         with_actions = sum(1 for plan in plans if plan.has_actions)
@@ -1458,6 +1464,15 @@ class _Report:
         section.tables.append(table)
         return section
 
+    def declare_subsets(self) -> None:
+        """Every count of companies that is part of another count: the rest between
+        them is a figure a reader can work out (`Ledger.subset`)."""
+        ledger = self.ledger
+        for key in list(ledger.entries):
+            for whole in _wholes(key):
+                if whole in ledger.entries:
+                    ledger.subset(key, whole)
+
     def notes(self) -> tuple[str, ...]:
         if self.version == INTERNAL:
             return (
@@ -1468,3 +1483,29 @@ class _Report:
 
 def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def _wholes(key: object) -> list[tuple[object, ...]]:
+    """The counts that the count under `key` is a part of."""
+    match key:
+        case ("submitted", pk) | ("judged", pk, "current"):
+            return [("invited", pk)]
+        case ("judged", pk, ScoreKind.FINAL):
+            return [("judged", pk, ScoreKind.FIRST)]
+        case ("levels", pk, "total") | ("step", pk, _, "judged"):
+            return [("judged", pk, "current")]
+        case ("talks", pk, "management"):
+            return [("talks", pk, "held")]
+        case ("change", before, now, "both"):
+            return [("judged", before, "current"), ("judged", now, "current")]
+        case ("plans", number):
+            return [("companies", number)]
+        case ("plans", number, _) | ("plan_theme", number, _):
+            return [("plans", number)]
+        case ("plan_theme_actions", number, theme):
+            return [("plan_theme", number, theme)]
+        case ("risk_in_plan", number, theme):
+            return [("risk_prioritised", number, theme), ("plan_theme", number, theme)]
+        case ("risk_prioritised", number, theme):
+            return [("risk_named", number, theme)]
+    return []

@@ -14,14 +14,18 @@ The input
     `Relation`: an additive relation, `total = sum(parts)`: a row of a table with its
     row total, a column with its column total, row totals with the grand total.
     Relations may nest and overlap; a figure may take part in any number of them.
+    A figure that no table prints but a reader could work out (`printed=False`, the
+    rest of a count beside a part of it) takes part in exactly one relation; it is
+    controlled like any other, and otherwise it is simply unknown to the reader.
 
 The rule
     1. Primary: a figure resting on 1 to k-1 companies is withheld ("fewer than k").
     2. Secondary: every relation is an equation. When exactly one of its members (the
-       total or a part) is withheld, the others would give it away, so one more member
-       is withheld: the shown part with the smallest non-zero value (ties: fewest
-       companies, then the order the figures were given in); when there is none, the
-       total when it is shown; when that is withheld too, the first shown zero part.
+       total or a part) is unknown to the reader and that one is withheld, the others
+       would give it away, so one more member is withheld: the shown part with the
+       smallest non-zero value (ties: fewest companies, then the order the figures
+       were given in); when there is none, the total when it is shown; when that is
+       withheld too, the first shown zero part.
        This is repeated over every relation until nothing changes: a withheld total is
        a part of the relation above it, so the rule carries through nested tables.
     3. Zeros. A figure resting on no company singles out nobody and is shown. Because
@@ -31,8 +35,10 @@ The rule
 
 What follows
     - No shown figure rests on 1..k-1 companies.
-    - In every relation, 0 or at least 2 members are withheld: no single withheld
-      figure equals a shown total minus shown parts, nor a sum of shown parts.
+    - No relation has a withheld figure as its only unknown member: no withheld
+      figure equals a shown total minus shown parts, nor a sum of shown parts. (The
+      rule prevents working out a figure exactly; like any cell suppression it may
+      still let a reader bound a sum of withheld figures.)
     - A table in which every figure rests on 0 or at least k companies is shown whole.
     - The result depends on the figures and relations only, and controlling an already
       controlled table again withholds nothing more.
@@ -56,6 +62,10 @@ class Status(StrEnum):
     SHOWN = "shown"
     PRIMARY = "primary"  # rests on fewer than k companies
     SECONDARY = "secondary"  # would give a primary away by subtraction
+    HIDDEN = "hidden"  # not printed, and safe to be unknown
+
+
+SENSITIVE = frozenset({Status.PRIMARY, Status.SECONDARY})
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,9 @@ class Figure:
     key: Key
     value: Value | None
     companies: int | None = None
+    # False for a figure no table prints but a reader could work out: the rest of a
+    # count beside a part of it (plans without actions = plans - plans with actions).
+    printed: bool = True
 
     def __post_init__(self) -> None:
         if self.companies is not None and self.companies < 0:
@@ -92,10 +105,9 @@ class Outcome:
         return self.statuses[key] is Status.SHOWN
 
     def withheld(self) -> dict[Key, Status]:
+        """The figures held back, primary or secondary (not the unprinted ones)."""
         return {
-            key: status
-            for key, status in self.statuses.items()
-            if status is not Status.SHOWN
+            key: status for key, status in self.statuses.items() if status in SENSITIVE
         }
 
 
@@ -120,6 +132,7 @@ def control(
         ordered.append(figure)
     position = {figure.key: index for index, figure in enumerate(ordered)}
     checked: list[Relation] = []
+    unprinted_in: dict[Key, int] = {}
     for relation in relations:
         for key in relation.members():
             if key not in by_key:
@@ -128,25 +141,35 @@ def control(
         if len(members) < 2 or relation.total in relation.parts:
             raise ValueError(f"A relation needs a total and other parts: {relation}")
         checked.append(relation)
+        for key in members:
+            if not by_key[key].printed:
+                unprinted_in[key] = unprinted_in.get(key, 0) + 1
+                if unprinted_in[key] > 1:
+                    raise ValueError(
+                        f"The unprinted figure {key!r} is in more than one relation"
+                    )
 
-    statuses = {
-        figure.key: Status.PRIMARY if is_primary(figure.companies, k) else Status.SHOWN
-        for figure in ordered
-    }
+    statuses = {figure.key: _initial(figure, k) for figure in ordered}
     changed = True
     while changed:
         changed = False
         for relation in checked:
-            withheld = [
+            unknown = [
                 key for key in relation.members() if statuses[key] is not Status.SHOWN
             ]
-            if len(withheld) != 1:
+            if len(unknown) != 1 or statuses[unknown[0]] not in SENSITIVE:
                 continue
             partner = _partner(relation, statuses, by_key, position)
             if partner is not None:
                 statuses[partner] = Status.SECONDARY
                 changed = True
     return Outcome(k=k, statuses=statuses)
+
+
+def _initial(figure: Figure, k: int) -> Status:
+    if is_primary(figure.companies, k):
+        return Status.PRIMARY
+    return Status.SHOWN if figure.printed else Status.HIDDEN
 
 
 def _magnitude(value: Value | None) -> Fraction:

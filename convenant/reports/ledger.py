@@ -42,6 +42,8 @@ class Entry:
     # What the parties' and the government's versions print instead of the value: a
     # figure another disclosure control already banded (the ketenkaart's release).
     public_text: str | None = None
+    # False for a figure no table prints (`Ledger.subset`'s rest).
+    printed: bool = True
 
 
 class Ledger:
@@ -58,6 +60,8 @@ class Ledger:
         companies: int | None = None,
         style: str = INTEGER,
         public_text: str | None = None,
+        *,
+        printed: bool = True,
     ) -> Key:
         """Enter a figure; `companies` is None for a figure that is not about
         companies' confidential data. Entering the same fact twice is allowed when
@@ -66,7 +70,7 @@ class Ledger:
             value = Decimal(value.numerator) / Decimal(value.denominator)
         if isinstance(value, Decimal) and style in (DECIMAL, PERCENT):
             value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        entry = Entry(value, companies, style, public_text)
+        entry = Entry(value, companies, style, public_text, printed)
         known = self.entries.get(key)
         if known is not None and known != entry:
             raise ValueError(f"The figure {key!r} is entered twice, differently")
@@ -80,6 +84,26 @@ class Ledger:
             self._relation_keys.add(signature)
             self.relations.append(disclosure.Relation(total, tuple(parts)))
 
+    def subset(self, part: Key, whole: Key) -> None:
+        """`part` counts some of the companies `whole` counts (plans with actions among
+        the plans received). The rest, `whole - part`, is a figure too, though no table
+        prints it: a reader gets it by subtraction. It is entered, resting on the
+        companies it counts, with the relation `whole = part + rest`, so that a rest of
+        fewer than k companies withholds the part (or the whole)."""
+        p, w = self.entries[part], self.entries[whole]
+        if p.value is None or w.value is None or w.value < p.value:
+            return
+        if p.companies is not None and w.companies is not None:
+            companies: int | None = max(w.companies - p.companies, 0)
+        elif p.companies is not None:  # a public count of companies as the whole
+            companies = int(w.value - p.value)
+        else:
+            companies = None
+        rest = self.add(
+            ("rest", part, whole), w.value - p.value, companies, printed=False
+        )
+        self.relate(whole, [part, rest])
+
     def derive(self, key: Key, sources: Sequence[Key]) -> None:
         """`key` is computed from `sources` (a growth from two totals): it is withheld
         whenever one of them is."""
@@ -88,7 +112,7 @@ class Ledger:
     def control(self, k: int) -> disclosure.Outcome:
         outcome = disclosure.control(
             [
-                disclosure.Figure(key, entry.value, entry.companies)
+                disclosure.Figure(key, entry.value, entry.companies, entry.printed)
                 for key, entry in self.entries.items()
             ],
             self.relations,

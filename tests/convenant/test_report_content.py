@@ -20,7 +20,12 @@ from convenant.reports.document import (
     PROGRESS,
     ReportDocument,
 )
-from governance.models import Contribution, ContributionStatus, WithdrawalNotice
+from governance.models import (
+    Contribution,
+    ContributionStatus,
+    Organisation,
+    WithdrawalNotice,
+)
 from ketenkaart.models import LocationRelease, ReleaseCell, ReleaseStatus
 from monitoring.models import (
     AssessmentStatus,
@@ -589,3 +594,49 @@ def test_the_report_is_written_in_the_active_language(baseline, companies):
         document = gather(year=agreement_year(1), version=INTERNAL)
     assert "oktober 2025" in document.year_label
     assert table(document, "signals")
+
+
+def test_a_part_whose_rest_is_fewer_than_k_companies_is_withheld(companies, person):
+    """Six of seven plans describe actions: the one that does not is a figure about
+    one company, worked out by subtraction, so the six are not shown either."""
+    for _index in range(3):
+        OrganisationFactory()  # companies without a plan: enough not to single one out
+    for index, company in enumerate(companies):
+        PlanOfApproach.objects.create(
+            organisation=company,
+            agreement_year=agreement_year(1),
+            themes=["climate"],
+            risks_addressed="x",
+            planned_actions="" if index == 0 else "y",
+            submitted_by=person,
+        )
+    parties = table(gather(year=agreement_year(1), version=PARTIES), "plans_received")
+    internal = gather(year=agreement_year(1), version=INTERNAL)
+    # Eleven companies: the seven, the three and the person's own.
+    assert parties == {
+        "Companies taking part at the end of the year": ("11",),
+        "Plans received": ("7",),
+        "Plans describing the risks addressed": ("7",),
+        "Plans describing planned actions": ("not shown",),
+    }
+    assert table(internal, "plans_received")["Plans describing planned actions"] == (
+        "6",
+    )
+    note = next(
+        t.note for s in internal.sections for t in s.tables if t.key == "plans_received"
+    )
+    assert note == (
+        "Held back in the parties' and the government's versions: Plans describing "
+        "planned actions / Companies (would reveal another figure by subtraction)."
+    )
+    # Two companies without a plan of eight taking part: the plans received give
+    # them away, so they are not shown; the plans with actions are then safe.
+    Organisation.objects.filter(plans__isnull=True, kind="company").exclude(
+        pk=person.organisation_id
+    ).first().delete()
+    Organisation.objects.filter(plans__isnull=True, kind="company").exclude(
+        pk=person.organisation_id
+    ).first().delete()
+    parties = table(gather(year=agreement_year(1), version=PARTIES), "plans_received")
+    assert parties["Plans received"] == ("not shown",)
+    assert parties["Plans describing planned actions"] == ("6",)
