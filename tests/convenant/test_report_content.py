@@ -640,3 +640,46 @@ def test_a_part_whose_rest_is_fewer_than_k_companies_is_withheld(companies, pers
     parties = table(gather(year=agreement_year(1), version=PARTIES), "plans_received")
     assert parties["Plans received"] == ("not shown",)
     assert parties["Plans describing planned actions"] == ("6",)
+
+
+def test_every_figure_of_the_parties_is_the_exact_one_or_withheld(
+    baseline, companies, person
+):
+    signals = [Signal.GREEN, Signal.GREEN, Signal.ORANGE, Signal.RED]
+    for index, company in enumerate(companies):
+        judge(baseline, company, signals[index % 4], level=1 + index % 5)
+        submitted_location(company, year=2026, tier=1 + index % 4)
+        RiskEntry.objects.create(
+            organisation=company,
+            agreement_year=agreement_year(1),
+            theme=["climate", "child_labour"][index % 2],
+            country=["PE", "CL", "CD"][index % 3],
+            material="copper",
+            scale=1,
+            scope=1,
+            irremediability=1,
+            likelihood=1,
+            prioritised=bool(index % 3),
+            explanation="z",
+            updated_by=person,
+        )
+    internal = gather(year=agreement_year(1), version=INTERNAL)
+    parties = gather(year=agreement_year(1), version=PARTIES)
+    exact = {
+        (t.key, label): cells
+        for s in internal.sections
+        for t in s.tables
+        for label, cells in t.rows
+    }
+    withheld = 0
+    for section in parties.sections:
+        for t in section.tables:
+            for label, cells in t.rows:
+                for cell, exact_cell in zip(cells, exact[t.key, label], strict=True):
+                    if cell.withheld:
+                        withheld += 1
+                        assert cell.value is None
+                        assert cell.text in ("fewer than 3", "not shown")
+                    else:
+                        assert cell == exact_cell
+    assert withheld > 0
