@@ -32,7 +32,6 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import get_language, override
-from django.utils.translation import gettext as _
 from django_countries import countries
 
 from convenant.vocabulary import Activity
@@ -813,6 +812,7 @@ def transparency_report() -> Transparency | None:
         LocationRelease,
         ReleaseStatus,
     )
+    from ketenkaart.tiers import TIER_GROUPS, tier_group, tier_group_label
 
     year = (
         LocationList.objects.filter(status=ListStatus.SUBMITTED)
@@ -837,7 +837,7 @@ def transparency_report() -> Transparency | None:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        counts[list_year, min(tier, 3)] += locations
+        counts[list_year, tier_group(tier)] += locations
     list_counts = dict(
         LocationList.objects.filter(
             status=ListStatus.SUBMITTED, year__in=(year, year - 1)
@@ -846,14 +846,13 @@ def transparency_report() -> Transparency | None:
         .annotate(n=Count("id"))
         .order_by()
     )
-    labels = {1: _("Tier 1 (direct)"), 2: _("Tier 2"), 3: _("Tier 3 and deeper")}
     rows = tuple(
         TierRow(
-            label=str(labels[bucket]),
+            label=tier_group_label(bucket),
             this_year=counts[year, bucket],
             last_year=counts[year - 1, bucket],
         )
-        for bucket in (1, 2, 3)
+        for bucket in TIER_GROUPS
     )
     items = []
     for row in rows:
