@@ -23,6 +23,8 @@ from monitoring.selectors import plans as plan_selectors
 from . import selectors, services
 from .access import PermissionRequiredMixin
 from .forms import AgreementForm, AgreementYearForm, add_service_errors
+from .reports import permissions as report_permissions
+from .reports import selectors as report_selectors
 
 AUDIT_PAGE_SIZE = 100
 
@@ -67,6 +69,10 @@ class DashboardView(PermissionRequiredMixin, View):
                 organisation=user.organisation, agreement=agreement
             )
             context["plan_year"] = years[0] if years else None
+        if report_permissions.can_view_reports(user):
+            context["reports_published"] = report_selectors.report_published_list(
+                user=user
+            )[:3]
         return render(request, "convenant/dashboard.html", context)
 
 

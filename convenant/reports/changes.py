@@ -8,9 +8,7 @@ def figure_changes(old: dict[str, str], new: dict[str, str]) -> dict[str, list[d
     `ReportDocument.figures()` gives them), each list in key order."""
     return {
         "added": [{"key": key, "new": new[key]} for key in sorted(new.keys() - old)],
-        "removed": [
-            {"key": key, "old": old[key]} for key in sorted(old.keys() - new)
-        ],
+        "removed": [{"key": key, "old": old[key]} for key in sorted(old.keys() - new)],
         "changed": [
             {"key": key, "old": old[key], "new": new[key]}
             for key in sorted(old.keys() & new.keys())

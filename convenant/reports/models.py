@@ -52,8 +52,7 @@ def report_stuck_after() -> dt.timedelta:
 def report_file_path(instance: ReportRun, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1]
     return (
-        f"reports/{instance.year_id}/{instance.version}/"
-        f"{uuid.uuid4().hex}.{extension}"
+        f"reports/{instance.year_id}/{instance.version}/{uuid.uuid4().hex}.{extension}"
     )
 
 
@@ -88,7 +87,9 @@ class ReportRun(models.Model):
     pdf_size = models.PositiveIntegerField(_("PDF size (bytes)"), default=0)
     xlsx_size = models.PositiveIntegerField(_("spreadsheet size (bytes)"), default=0)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
-    changes = models.JSONField(_("changes against the edition before"), null=True)
+    changes = models.JSONField(
+        _("changes against the edition before"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -37,7 +37,9 @@ def report_run_get(*, user, pk: int) -> ReportRun:
     if permissions.can_manage_reports(user):
         run = ReportRun.objects.select_related("year").filter(pk=pk).first()
     else:
-        run = next((run for run in report_published_list(user=user) if run.pk == pk), None)
+        run = next(
+            (run for run in report_published_list(user=user) if run.pk == pk), None
+        )
     if run is None:
         raise Http404
     return run

@@ -343,9 +343,7 @@ def report_publish(
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run.pk)
         if run.version == INTERNAL:
-            raise ValidationError(
-                _("The internal version stays with the secretariat.")
-            )
+            raise ValidationError(_("The internal version stays with the secretariat."))
         if not run.is_ready:
             raise ValidationError(_("Only a finished report can be published."))
         if run.is_published:

@@ -17,9 +17,7 @@ urlpatterns = [
         views.ReportStartView.as_view(),
         name="report_start",
     ),
-    path(
-        "runs/<int:pk>/retry/", views.ReportRetryView.as_view(), name="report_retry"
-    ),
+    path("runs/<int:pk>/retry/", views.ReportRetryView.as_view(), name="report_retry"),
     path(
         "runs/<int:pk>/publish/",
         views.ReportPublishView.as_view(),

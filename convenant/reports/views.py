@@ -17,8 +17,13 @@ from convenant.access import PermissionRequiredMixin
 
 from . import permissions, selectors
 from .forms import ReportStartForm
-from .services import FORMATS, report_download, report_publish, report_retry
-from .services import report_start
+from .services import (
+    FORMATS,
+    report_download,
+    report_publish,
+    report_retry,
+    report_start,
+)
 
 
 class ReportListView(PermissionRequiredMixin, View):

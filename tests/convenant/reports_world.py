@@ -32,8 +32,11 @@ def document(
     result = []
     for number in range(1, sections + 1):
         rows = [
-            ("Companies", (Cell(companies, int(companies)), Cell("fewer than 3", None, True))),
-            ("=HYPERLINK(\"http://evil\")", (Cell("+1", 1), Cell("-2", -2))),
+            (
+                "Companies",
+                (Cell(companies, int(companies)), Cell("fewer than 3", None, True)),
+            ),
+            ('=HYPERLINK("http://evil")', (Cell("+1", 1), Cell("-2", -2))),
         ]
         if extra_row:
             rows.append(("Recyclers", (Cell("4", 4), Cell("@sum", None))))

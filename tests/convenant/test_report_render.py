@@ -39,8 +39,12 @@ def test_the_internal_pdf_says_so_on_its_cover():
 
 def test_an_empty_document_still_renders():
     empty = ReportDocument(
-        title="Nothing yet", year_number=1, year_label="Year 1", version=PARTIES,
-        kind="interim", k=3,
+        title="Nothing yet",
+        year_number=1,
+        year_label="Year 1",
+        version=PARTIES,
+        kind="interim",
+        k=3,
     )
 
     rendered = render.render_pdf(empty)
@@ -70,7 +74,7 @@ def test_the_xlsx_escapes_every_text_a_spreadsheet_would_run_as_a_formula():
     sheet = workbook["participants"]
 
     label, plus, minus = (cell for cell in sheet[5])
-    assert label.value == "'=HYPERLINK(\"http://evil\")"
+    assert label.value == '\'=HYPERLINK("http://evil")'
     assert label.data_type == "s"
     # "+1" is not how the figure 1 is written: it stays text, defused. "-2" is the
     # figure -2 written plainly: a number.
