@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from convenant.reports.demo import seed as seed_reports
 from convenant.selectors import agreement_current
 from governance import demo as governance_demo
 from governance import services
@@ -448,6 +449,9 @@ class Command(BaseCommand):
         seed_requests(secretariat=people["secretariaat@convenant.test"])
         for area in GOVERNANCE_AREAS:
             area.seed(secretariat=people["secretariaat@convenant.test"])
+        if not options["without_monitoring"]:
+            # Last: the report is made from everything above.
+            seed_reports(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
