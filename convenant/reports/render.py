@@ -81,9 +81,10 @@ def cell_text(value: object) -> object:
     return text
 
 
-def sheet_names(keys: list[str]) -> list[str]:
-    """A valid, unique sheet name (at most 31 characters) for each table key."""
-    taken = {"about"}
+def sheet_names(keys: list[str], *, reserved: str = "About") -> list[str]:
+    """A valid, unique sheet name (at most 31 characters) for each table key, none
+    of them `reserved` (the first sheet's name)."""
+    taken = {reserved.lower()}
     names = []
     for key in keys:
         base = SHEET_NAME_FORBIDDEN.sub("_", key).strip("'") or "table"
@@ -133,6 +134,11 @@ def render_xlsx(document: ReportDocument, *, edition: int = 1) -> bytes:
     ]
     for index, note in enumerate(document.notes, start=1):
         lines.append((_("Note %(number)s") % {"number": index}, note))
+    for section in document.sections:
+        for chart in section.charts:
+            lines.append(
+                (_("Chart: %(title)s") % {"title": chart.title}, chart.summary)
+            )
     for row, (label, value) in enumerate(lines, start=1):
         put(about, row, 1, label, bold=True)
         put(about, row, 2, value)
@@ -140,9 +146,8 @@ def render_xlsx(document: ReportDocument, *, edition: int = 1) -> bytes:
     about.column_dimensions["B"].width = 80
 
     tables = [table for section in document.sections for table in section.tables]
-    for table, name in zip(
-        tables, sheet_names([table.key for table in tables]), strict=True
-    ):
+    names = sheet_names([table.key for table in tables], reserved=about.title)
+    for table, name in zip(tables, names, strict=True):
         sheet = workbook.create_sheet(name)
         put(sheet, 1, 1, table.title, bold=True)
         for column, heading in enumerate(table.columns, start=1):

@@ -80,7 +80,9 @@ def _start_one(*, year, version, actor, language, request) -> tuple[ReportRun, b
         )
         if latest is not None and latest.is_building and not latest.is_stuck:
             return latest, False
-        if latest is not None and (latest.is_stuck or latest.status == "failed"):
+        if latest is not None and (
+            latest.is_stuck or latest.status == ReportStatus.FAILED
+        ):
             _reset(latest, actor=actor, language=language)
             run = latest
         else:

@@ -62,6 +62,7 @@ def test_the_xlsx_has_an_about_sheet_and_one_sheet_per_table():
     assert about["Title"] == "Yearly report on the agreement"
     assert about["Agreement year"] == "Year 1"
     assert about["Disclosure threshold (k)"] == 3
+    assert about["Chart: Chart 2"] == "A bar."
     sheet = workbook["participants"]
     assert sheet["A1"].value == "Table of chapter 1"
     assert [cell.value for cell in sheet[3]] == ["Kind", "Count", "Share"]
