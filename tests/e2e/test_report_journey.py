@@ -41,7 +41,9 @@ def test_the_secretariat_makes_the_report_and_downloads_the_pdf(page: Page, held
 
     sign_in(page, SECRETARIAT)
     expect(page).to_have_url(path_is("/"))
-    page.get_by_role("navigation").get_by_role("link", name="Reports").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Reports", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1, name="Yearly reports")).to_be_visible()
     page.get_by_role("link", name=f"Reports of {year}").click()
     expect(page).to_have_url(path_is(year_path))
