@@ -87,8 +87,9 @@ def sheet_names(keys: list[str], *, reserved: str = "About") -> list[str]:
     taken = {reserved.lower()}
     names = []
     for key in keys:
-        base = SHEET_NAME_FORBIDDEN.sub("_", key).strip("'") or "table"
-        base = base[:SHEET_NAME_MAX]
+        # Excel refuses a name that begins or ends with an apostrophe.
+        base = SHEET_NAME_FORBIDDEN.sub("_", key)[:SHEET_NAME_MAX].strip("'")
+        base = base or "table"
         name, number = base, 1
         while name.lower() in taken:
             number += 1
