@@ -75,7 +75,10 @@ def cell_text(value: object) -> object:
     spreadsheet program takes for a formula."""
     if value is None or isinstance(value, int | float):
         return value
-    text = str(value)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # Control characters make openpyxl refuse the whole workbook.
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -88,7 +91,10 @@ def sheet_names(keys: list[str], *, reserved: str = "About") -> list[str]:
     names = []
     for key in keys:
         # Excel refuses a name that begins or ends with an apostrophe.
-        base = SHEET_NAME_FORBIDDEN.sub("_", key)[:SHEET_NAME_MAX].strip("'")
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cleaned = ILLEGAL_CHARACTERS_RE.sub("", SHEET_NAME_FORBIDDEN.sub("_", key))
+        base = cleaned[:SHEET_NAME_MAX].strip("'")
         base = base or "table"
         name, number = base, 1
         while name.lower() in taken:

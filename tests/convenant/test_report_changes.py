@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from convenant.reports.changes import figure_changes
 from convenant.reports.render import (
@@ -49,7 +50,8 @@ def test_no_text_reaches_a_cell_as_a_formula(text):
     value = cell_text(text)
 
     assert not value.startswith(FORMULA_STARTS)
-    assert value.endswith(text)
+    assert not ILLEGAL_CHARACTERS_RE.search(value)
+    assert value.endswith(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 @given(st.lists(st.text(max_size=50), max_size=20))
@@ -63,3 +65,4 @@ def test_sheet_names_are_always_valid_and_unique(keys):
         assert not SHEET_NAME_FORBIDDEN.search(name)
         assert not name.startswith("'")
         assert not name.endswith("'")
+        assert not ILLEGAL_CHARACTERS_RE.search(name)
