@@ -28,7 +28,10 @@ def report_published_list(*, user) -> list[ReportRun]:
     latest: dict[tuple[int, str], ReportRun] = {}
     for run in runs:
         latest.setdefault((run.year_id, run.version), run)
-    return list(latest.values())
+    return sorted(
+        latest.values(),
+        key=lambda run: (-run.year.number, VERSIONS.index(run.version)),
+    )
 
 
 def report_run_get(*, user, pk: int) -> ReportRun:
