@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from convenant import pdf
 from convenant.audit import audit_record
 
 from . import content, permissions, render
@@ -388,8 +389,9 @@ FORMATS = {
 def report_download(
     *, run: ReportRun, user, fmt: str, request: HttpRequest | None = None
 ) -> tuple[bytes, str, str]:
-    """The file of a ready edition, its name and its content type. Every download is
-    written to the audit log."""
+    """The file of a ready edition, its name and its content type; the internal PDF
+    with the reader's name on every page. Every download is written to the audit
+    log."""
     if not permissions.can_download(user, run):
         raise PermissionDenied
     if not run.is_ready or fmt not in FORMATS:
@@ -397,6 +399,13 @@ def report_download(
     field = run.pdf if fmt == "pdf" else run.xlsx
     with field.open("rb") as handle:
         data = handle.read()
+    if fmt == "pdf" and run.version == INTERNAL:
+        # The exact figures carry the reader's name on every page, as the meeting
+        # pack does: a copy that travels says whose it was.
+        from governance.services.packs import stamp_text
+
+        with override(run.language):
+            data = pdf.stamp(data, stamp_text(user))
     audit_record(
         actor=user,
         action="report.download",

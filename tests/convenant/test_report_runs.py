@@ -409,3 +409,22 @@ def test_a_party_may_not_download_an_unpublished_edition(
     with pytest.raises(PermissionDenied):
         services.report_download(run=run, user=make_person("ngo"), fmt="pdf")
     assert not AuditEntry.objects.filter(action="report.download").exists()
+
+
+def test_the_internal_pdf_carries_the_readers_name_on_every_page(
+    year, secretariat_user, fake_content, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        start(year, secretariat_user, [INTERNAL, PARTIES])
+    name = secretariat_user.get_full_name()
+
+    internal, _name, _type = services.report_download(
+        run=ReportRun.objects.get(version=INTERNAL), user=secretariat_user, fmt="pdf"
+    )
+    parties, _name, _type = services.report_download(
+        run=ReportRun.objects.get(version=PARTIES), user=secretariat_user, fmt="pdf"
+    )
+
+    assert name
+    assert all(name in text for text in pdf.page_texts(internal))
+    assert not any(name in text for text in pdf.page_texts(parties))
