@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,3 +158,69 @@ def test_the_report_pages_keep_a_constant_number_of_queries(
     client.force_login(make_person("company_member"))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:report_list")).status_code == 200
+
+
+def test_publishing_from_the_page_hands_the_edition_to_the_parties(
+    secretariat_client, year, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(
+            reverse("reports:report_start", args=[year.pk]), {"versions": ["parties"]}
+        )
+    run = ReportRun.objects.get()
+    client = Client()
+    client.force_login(make_person("branch"))
+    assert client.get(reverse("reports:report_list")).context["published"] == []
+
+    response = secretariat_client.post(reverse("reports:report_publish", args=[run.pk]))
+
+    assert response.status_code == 302
+    assert [
+        r.pk for r in client.get(reverse("reports:report_list")).context["published"]
+    ] == [run.pk]
+    download = client.get(reverse("reports:report_download", args=[run.pk, "pdf"]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_retrying_from_the_page_makes_a_failed_report(
+    secretariat_client, year, django_capture_on_commit_callbacks
+):
+    run = ReportRun.objects.create(
+        year=year,
+        version="government",
+        status=ReportStatus.FAILED,
+        error_message="The report could not be made: disk full.",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            reverse("reports:report_retry", args=[run.pk])
+        )
+
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+    assert run.error_message == ""
+    assert run.is_ready
+
+
+def test_a_retry_of_a_finished_report_says_no_and_changes_nothing(
+    secretariat_client, year, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(
+            reverse("reports:report_start", args=[year.pk]), {"versions": ["parties"]}
+        )
+    run = ReportRun.objects.get()
+    before = (run.finished_at, run.pdf.name, run.attempts)
+
+    response = secretariat_client.post(
+        reverse("reports:report_retry", args=[run.pk]), follow=True
+    )
+
+    assert "Only a report that failed or stopped can be tried again." in (
+        response.content.decode()
+    )
+    run.refresh_from_db()
+    assert (run.finished_at, run.pdf.name, run.attempts) == before
