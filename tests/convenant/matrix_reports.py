@@ -109,7 +109,9 @@ def _run(year, version, edition, *, published: bool, status=ReportStatus.DONE):
         error_message="The report could not be made." if status == "failed" else "",
     )
     if status == ReportStatus.DONE:
-        run.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
+        from tests.governance.packs_world import pdf_document
+
+        run.pdf.save("report.pdf", ContentFile(pdf_document("Report")), save=False)
         run.xlsx.save("report.xlsx", ContentFile(b"PK spreadsheet"), save=False)
     run.save()
     return run
