@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from convenant.reports import permissions as report_permissions
+from convenant.reports import selectors as report_selectors
 from governance import permissions
 from governance import selectors as governance_selectors
 from governance.permissions import Role
@@ -23,8 +25,6 @@ from monitoring.selectors import plans as plan_selectors
 from . import selectors, services
 from .access import PermissionRequiredMixin
 from .forms import AgreementForm, AgreementYearForm, add_service_errors
-from .reports import permissions as report_permissions
-from .reports import selectors as report_selectors
 
 AUDIT_PAGE_SIZE = 100
 
@@ -44,6 +44,10 @@ class DashboardView(PermissionRequiredMixin, View):
             ),
             "organisation": user.organisation,
         }
+        if report_permissions.can_view_reports(user):
+            context["reports_published"] = report_selectors.report_published_list(
+                user=user
+            )[:3]
         if Role.SECRETARIAT in roles:
             context["counts"] = governance_selectors.organisation_counts()
         if permissions.can_view_meetings(user):
@@ -69,10 +73,6 @@ class DashboardView(PermissionRequiredMixin, View):
                 organisation=user.organisation, agreement=agreement
             )
             context["plan_year"] = years[0] if years else None
-        if report_permissions.can_view_reports(user):
-            context["reports_published"] = report_selectors.report_published_list(
-                user=user
-            )[:3]
         return render(request, "convenant/dashboard.html", context)
 
 
