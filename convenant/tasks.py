@@ -1,3 +1,4 @@
-"""The tasks of the project package, found by Celery's autodiscovery."""
+"""The tasks of the project package, where Celery's autodiscovery looks for them."""
 
 from .reminders.tasks import *  # noqa: F403
+from .reports.tasks import *  # noqa: F403

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from convenant.reports import permissions as report_permissions
+from convenant.reports import selectors as report_selectors
 from governance import permissions
 from governance import selectors as governance_selectors
 from governance.permissions import Role
@@ -43,6 +45,10 @@ class DashboardView(PermissionRequiredMixin, View):
             ),
             "organisation": user.organisation,
         }
+        if report_permissions.can_view_reports(user):
+            context["reports_published"] = report_selectors.report_published_list(
+                user=user
+            )[:3]
         if Role.SECRETARIAT in roles:
             context["counts"] = governance_selectors.organisation_counts()
         if permissions.can_view_meetings(user):

@@ -168,6 +168,7 @@ DASHBOARD_SECTIONS = {
         "Running the agreement",
         "Kerngroep",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
     "company_admin": [
         "Your organisation",
@@ -176,6 +177,7 @@ DASHBOARD_SECTIONS = {
         "Production locations",
         "Next Kerngroep meeting",
         "Contributions",
+        "Yearly reports",
     ],
     "company_member": [
         "Your organisation",
@@ -183,34 +185,45 @@ DASHBOARD_SECTIONS = {
         "Plan of approach and risk analysis",
         "Production locations",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
     # Only party companies and supporters pay a contribution (art. 78-82).
     "ngo": [
         "Your organisation",
         "Insight under the confidentiality agreement",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
     "union": [
         "Your organisation",
         "Insight under the confidentiality agreement",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
     "branch": [
         "Your organisation",
         "For branch organisations",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
     "kerngroep": [
         "Your organisation",
         "For branch organisations",
         "Kerngroep",
         "Next Kerngroep meeting",
+        "Yearly reports",
     ],
-    "chair": ["Your organisation", "Kerngroep", "Next Kerngroep meeting"],
+    "chair": [
+        "Your organisation",
+        "Kerngroep",
+        "Next Kerngroep meeting",
+        "Yearly reports",
+    ],
     "government": [
         "Your organisation",
         "Next Kerngroep meeting",
         "For the government",
+        "Yearly reports",
     ],
 }
 

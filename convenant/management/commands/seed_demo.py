@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from convenant.reminders import demo as reminders_demo
+from convenant.reports.demo import seed as seed_reports
 from convenant.selectors import agreement_current
 from governance import demo as governance_demo
 from governance import services
@@ -450,6 +451,9 @@ class Command(BaseCommand):
         for area in GOVERNANCE_AREAS:
             area.seed(secretariat=people["secretariaat@convenant.test"])
         reminders_demo.seed(secretariat=people["secretariaat@convenant.test"])
+        if not options["without_monitoring"]:
+            # Last: the report is made from everything above.
+            seed_reports(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
