@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.apply_status_dates",
         "schedule": 24 * 60 * 60,
     },
+    "lapse-insight-grants": {
+        "task": "monitoring.lapse_insight_grants",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------
