@@ -22,7 +22,7 @@ from governance.models import (
     User,
 )
 from ketenkaart.demo import seed_ketenkaart, seed_releases, seed_requests
-from monitoring.demo import seed_monitoring
+from monitoring.demo import seed_insight, seed_monitoring
 
 # Governance demo data in the order each area builds on the one before.
 GOVERNANCE_AREAS = (
@@ -448,6 +448,9 @@ class Command(BaseCommand):
         seed_requests(secretariat=people["secretariaat@convenant.test"])
         for area in GOVERNANCE_AREAS:
             area.seed(secretariat=people["secretariaat@convenant.test"])
+        if not options["without_monitoring"]:
+            # After the governance demo: it needs the NGO's NDA and modules.
+            seed_insight(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
             f"Demo data ready: {created} organisations added, {len(people)} accounts. "
             f"Password for every demo account: {DEMO_PASSWORD}"
