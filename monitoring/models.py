@@ -560,7 +560,7 @@ class CompanyInsightGrant(GroupObjectPermissionBase):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} → {self.content_object_id}"
+        return f"{self.organisation} → {self.content_object}"
 
     @property
     def company(self):

@@ -91,7 +91,7 @@ def _grant(
         module=module,
         granted_by=actor,
     )
-    grant.full_clean(exclude=["group", "permission", "content_object"])
+    grant.full_clean()
     grant.save()
     audit_record(
         actor=actor,

@@ -88,7 +88,7 @@ class InsightGrantListView(SecretariatMixin, View):
         return render(
             request,
             "monitoring/insight/grant_list.html",
-            {"form": form, "grants": grants},
+            {"form": form, "grants": grants, "company": company},
         )
 
 

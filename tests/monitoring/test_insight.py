@@ -608,3 +608,15 @@ def test_the_entitlement_reads_each_part():
         entitlement.nda_valid,
         entitlement.module_participant,
     ) == (True, True, True)
+
+
+def test_the_grant_form_starts_from_the_filtered_company(client):
+    world = insight_world(grant=False)
+    client.force_login(world.secretariat)
+    response = client.get(
+        reverse("monitoring:insight_grant_list"), {"company": world.company.pk}
+    )
+    link = reverse("monitoring:insight_grant_create") + f"?company={world.company.pk}"
+    assert link in response.content.decode()
+    response = client.get(link)
+    assert response.context["form"]["company"].value() == world.company.pk
