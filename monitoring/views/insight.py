@@ -66,7 +66,7 @@ class InsightCompanyView(InsightPersonMixin, View):
         response = render(
             request,
             "monitoring/insight/company.html",
-            {"page": page, "viewer": request.user},
+            {"page": page},
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
