@@ -305,3 +305,13 @@ def insight_view_record(*, user, company: Organisation, request=None) -> None:
         request=request,
         details={"viewer_id": organisation.pk, "viewer": organisation.name},
     )
+
+
+def insight_list_view_record(*, user, shown: int, request=None) -> None:
+    """Write an NGO person's look at its list of companies to the audit log."""
+    audit_record(
+        actor=user,
+        action="insight.list",
+        request=request,
+        details={"viewer_id": user.organisation_id, "companies": shown},
+    )

@@ -45,12 +45,14 @@ class InsightPersonMixin(PermissionRequiredMixin):
 class InsightCompanyListView(InsightPersonMixin, View):
     def get(self, request):
         user = request.user
+        rows = selectors.insight_company_list(user=user)
+        services.insight_list_view_record(user=user, shown=len(rows), request=request)
         return render(
             request,
             "monitoring/insight/company_list.html",
             {
                 "entitlement": selectors.insight_entitlement(user.organisation),
-                "rows": selectors.insight_company_list(user=user),
+                "rows": rows,
             },
         )
 

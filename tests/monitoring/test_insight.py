@@ -620,3 +620,12 @@ def test_the_grant_form_starts_from_the_filtered_company(client):
     assert link in response.content.decode()
     response = client.get(link)
     assert response.context["form"]["company"].value() == world.company.pk
+
+
+def test_the_list_page_view_is_audited_too(client):
+    world = insight_world()
+    client.force_login(world.person)
+    client.get(reverse("monitoring:insight_list"))
+    entry = AuditEntry.objects.get(action="insight.list")
+    assert (entry.actor_id, entry.organisation_id) == (world.person.pk, None)
+    assert entry.details == {"viewer_id": world.ngo.pk, "companies": 1}
