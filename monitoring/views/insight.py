@@ -42,6 +42,7 @@ class InsightPersonMixin(PermissionRequiredMixin):
         return permissions.is_insight_person(self.request.user)
 
 
+@method_decorator(never_cache, name="dispatch")
 class InsightCompanyListView(InsightPersonMixin, View):
     def get(self, request):
         user = request.user
