@@ -97,7 +97,11 @@ CREATED: dict = {}
 def build(world: World) -> None:
     secretariat = world.context["secretariat_person"]
     ngo = world.context["own_ngo"]
-    ConfidentialityAgreementFactory(organisation=ngo, nda=True, recorded_by=secretariat)
+    # An NDA of an earlier text, signed on paper: the NGO may still sign the current
+    # text in the platform (the confidentiality rows do).
+    ConfidentialityAgreementFactory(
+        organisation=ngo, nda=True, text_version="2024-2", recorded_by=secretariat
+    )
     module = ModuleFactory(code="R7", kind="risk", updated_by=secretariat)
     for organisation in (ngo, world.context["other_company"]):
         ModuleParticipationFactory(
