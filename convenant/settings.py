@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "convenant.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "lapse-insight-grants": {
+        "task": "monitoring.lapse_insight_grants",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------

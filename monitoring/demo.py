@@ -395,3 +395,40 @@ def _improve(assessment: Assessment, generator) -> None:
                 answer.explanation = "Aangevuld na het verbetergesprek."
                 answer.updated_by = officer
                 answer.save()
+
+
+# --- NGO insight (art. 13) ---------------------------------------------------------------
+
+INSIGHT_NGO = "Terre des Hommes Nederland"
+# Terre des Hommes takes part in the cobalt and copper risk module with three companies
+# that have judgements; it also follows the demo company admin's company on its own.
+INSIGHT_MODULE = "R2"
+INSIGHT_COMPANIES = ("Hollandse Draadtrekkerij B.V.",)
+
+
+def seed_insight(*, secretariat: User) -> None:
+    """Grants for the demo NGO, after the governance demo gave it a valid NDA and its
+    modules. Running it again adds nothing; when the NGO is not entitled on the day the
+    demo is loaded, nothing is granted."""
+    from django.core.exceptions import ValidationError
+
+    from governance.models import Module
+
+    from .models import CompanyInsightGrant
+    from .services import insight
+
+    ngo = Organisation.objects.filter(name=INSIGHT_NGO).first()
+    module = Module.objects.filter(code=INSIGHT_MODULE).first()
+    if ngo is None or module is None:
+        return
+    try:
+        insight.insight_grant_module(organisation=ngo, module=module, actor=secretariat)
+        for company in Organisation.objects.filter(name__in=INSIGHT_COMPANIES):
+            if not CompanyInsightGrant.objects.filter(
+                organisation=ngo, content_object=company
+            ).exists():
+                insight.insight_grant(
+                    organisation=ngo, company=company, actor=secretariat
+                )
+    except ValidationError:
+        return

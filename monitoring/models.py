@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from guardian.models import GroupObjectPermissionBase
 
 from convenant.vocabulary import Material
 
@@ -501,3 +502,66 @@ class RiskEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_theme_display()} · {self.country} · {self.material}"
+
+
+# --- NGO insight (art. 13) -------------------------------------------------------------
+
+# The object permission an NGO's or union's group holds on a company (an Organisation)
+# to see its score, advice and plan summary. It lives on the company's content type, as
+# django-guardian checks a permission against the object's own type.
+INSIGHT_PERMISSION = "view_company_insight"
+
+
+class CompanyInsightGrant(GroupObjectPermissionBase):
+    """The secretariat lets an NGO or union (its organisation's group) see one company's
+    results: a django-guardian object permission with a direct foreign key, which also
+    records who granted it, when, and through which module (none: for this company)."""
+
+    content_object = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.CASCADE,
+        related_name="insight_grants",
+        verbose_name=_("company"),
+    )
+    organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.CASCADE,
+        related_name="insight_held",
+        verbose_name=_("NGO or union"),
+    )
+    module = models.ForeignKey(
+        "governance.Module",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insight_grants",
+        verbose_name=_("through module"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("insight grant")
+        verbose_name_plural = _("insight grants")
+        ordering = ["organisation__name", "content_object__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "content_object"],
+                name="insight_grant_one_per_company",
+                violation_error_message=_(
+                    "This organisation has insight into this company already."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.content_object}"
+
+    @property
+    def company(self):
+        return self.content_object

@@ -7,7 +7,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from governance.models import OrganisationKind
+from governance.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Participation,
+)
 from governance.permissions import Role, is_secretariat, user_roles
 
 from .models import (
@@ -138,3 +143,85 @@ def risk_visible_to(user) -> QuerySet[RiskEntry]:
     if can_hand_in_plans(user):
         return qs.filter(organisation_id=user.organisation_id)
     return qs.none()
+
+
+# --- NGO insight (art. 13) -------------------------------------------------------------
+
+# A party that takes part today: active, or withdrawing but bound until it takes effect.
+_TAKING_PART = frozenset({OrganisationStatus.ACTIVE, OrganisationStatus.WITHDRAWING})
+INSIGHT_KINDS = frozenset({OrganisationKind.NGO, OrganisationKind.UNION})
+
+
+def insight_active_party(organisation) -> bool:
+    """An NGO or union that is a party taking part today."""
+    return bool(
+        organisation is not None
+        and organisation.kind in INSIGHT_KINDS
+        and organisation.participation == Participation.PARTY
+        and organisation.status in _TAKING_PART
+    )
+
+
+def is_insight_person(user) -> bool:
+    """A person of an NGO or union: the insight pages are theirs (what they show
+    depends on the organisation's entitlement and grants)."""
+    return bool(
+        Role.NGO_UNION in user_roles(user)
+        and user.organisation is not None
+        and user.organisation.kind in INSIGHT_KINDS
+    )
+
+
+def can_manage_insight(user) -> bool:
+    """Grant, see and revoke NGO insight into companies."""
+    return is_secretariat(user)
+
+
+def can_see_insight_log(user) -> bool:
+    """A company's people see which organisations viewed its results."""
+    return is_own_company(user, getattr(user, "organisation_id", None))
+
+
+def insight_group_name(organisation_id: int) -> str:
+    """The auth group that holds an NGO's or union's grants; nobody needs to be in it."""
+    return f"insight:organisation:{organisation_id}"
+
+
+def insight_company_visible_to(user, *, on=None) -> QuerySet[Organisation]:
+    """The companies whose results this NGO or union person may see now: their
+    organisation is an active party, takes part in a running module, holds a valid NDA,
+    and its group holds the insight permission on the company (django-guardian, direct
+    foreign key, no global permissions); a grant made through a module holds only while
+    the organisation takes part in that module. Checked at every request, so a grant
+    lapses the moment one of these ends. A fixed number of queries."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import get_objects_for_group
+
+    from governance.models.confidentiality import ModuleParticipation, running_on_q
+    from governance.permissions import ngo_insight_entitled
+
+    from .models import INSIGHT_PERMISSION, CompanyInsightGrant
+
+    companies = Organisation.objects.filter(kind=OrganisationKind.COMPANY)
+    if not is_insight_person(user):
+        return companies.none()
+    organisation = user.organisation
+    day = on or timezone.localdate()
+    if not (
+        insight_active_party(organisation)
+        and ngo_insight_entitled(organisation, on=day)
+    ):
+        return companies.none()
+    group = Group.objects.filter(name=insight_group_name(organisation.pk)).first()
+    if group is None:
+        return companies.none()
+    granted = get_objects_for_group(
+        group, INSIGHT_PERMISSION, klass=companies, accept_global_perms=False
+    )
+    taking_part = ModuleParticipation.objects.filter(
+        running_on_q(day), running_on_q(day, "module__"), organisation=organisation
+    ).values("module_id")
+    lapsed = CompanyInsightGrant.objects.filter(
+        organisation=organisation, module__isnull=False
+    ).exclude(module_id__in=taking_part)
+    return granted.exclude(pk__in=lapsed.values("content_object_id"))

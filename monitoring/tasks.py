@@ -40,3 +40,13 @@ def send_clarification_request(comment_id: int) -> int:
     from . import notifications
 
     return notifications.clarification_request_mail(comment_id=comment_id)
+
+
+# --- NGO insight (services/insight.py) -------------------------------------------------
+
+
+@shared_task(name="monitoring.lapse_insight_grants")
+def lapse_insight_grants() -> int:
+    from .services import insight
+
+    return insight.insight_grants_lapse()

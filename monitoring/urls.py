@@ -206,3 +206,40 @@ urlpatterns += [
     path("risks/<int:pk>/edit/", plans.RiskUpdateView.as_view(), name="risk_update"),
     path("risks/<int:pk>/delete/", plans.RiskDeleteView.as_view(), name="risk_delete"),
 ]
+
+# NGO insight under a confidentiality agreement, art. 13 (views/insight.py)
+from .views import insight  # noqa: E402
+
+urlpatterns += [
+    path("insight/", insight.InsightCompanyListView.as_view(), name="insight_list"),
+    path(
+        "insight/companies/<int:pk>/",
+        insight.InsightCompanyView.as_view(),
+        name="insight_company",
+    ),
+    path(
+        "insight/grants/",
+        insight.InsightGrantListView.as_view(),
+        name="insight_grant_list",
+    ),
+    path(
+        "insight/grants/new/",
+        insight.InsightGrantCreateView.as_view(),
+        name="insight_grant_create",
+    ),
+    path(
+        "insight/grants/module/",
+        insight.InsightModuleGrantView.as_view(),
+        name="insight_grant_module",
+    ),
+    path(
+        "insight/grants/<int:pk>/revoke/",
+        insight.InsightGrantRevokeView.as_view(),
+        name="insight_grant_revoke",
+    ),
+    path(
+        "insight/access-log/",
+        insight.InsightAccessLogView.as_view(),
+        name="insight_access_log",
+    ),
+]

@@ -58,13 +58,24 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
 
 def stored_result(result: AssessmentResult) -> dict:
     """The result as kept in the ledger: the JSON of `score_assessment --answers`, with the
-    advice in both languages."""
+    advice in both languages and the score of every applicable scored question (the
+    scoring gives questions a score, not a level)."""
     data = result_to_dict(result, "en")
+    data["questions"] = question_scores(result)
     data["advice"] = [
         {"question": advice.question, "step": advice.step, "text": dict(advice.text)}
         for advice in result.advice
     ]
     return data
+
+
+def question_scores(result: AssessmentResult) -> dict[str, dict]:
+    """{code: {"score": 0-100 rounded for display}} for each question that scored."""
+    return {
+        code: {"score": float(display_score(question.score))}
+        for code, question in result.questions.items()
+        if question.score is not None
+    }
 
 
 def _record(assessment: Assessment, kind: str, result: AssessmentResult) -> ScoreRecord:

@@ -24,7 +24,7 @@ from governance.models import (
     User,
 )
 from ketenkaart.demo import seed_ketenkaart, seed_releases, seed_requests
-from monitoring.demo import seed_monitoring
+from monitoring.demo import seed_insight, seed_monitoring
 
 # Governance demo data in the order each area builds on the one before.
 GOVERNANCE_AREAS = (
@@ -452,6 +452,8 @@ class Command(BaseCommand):
             area.seed(secretariat=people["secretariaat@convenant.test"])
         reminders_demo.seed(secretariat=people["secretariaat@convenant.test"])
         if not options["without_monitoring"]:
+            # After the governance demo: it needs the NGO's NDA and modules.
+            seed_insight(secretariat=people["secretariaat@convenant.test"])
             # Last: the report is made from everything above.
             seed_reports(secretariat=people["secretariaat@convenant.test"])
         self.stdout.write(
