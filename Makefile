@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Test processes; the machine has two cores.
 TEST_WORKERS ?= 2
 
-.PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy clean
+.PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy backup restore clean
 
 install: $(STAMP)
 
@@ -61,6 +61,16 @@ beat: install
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	DJANGO_ALLOWED_HOSTS=convenant.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+## Back up the database (DATABASE_URL, else SQLite) and the uploaded files into
+## BACKUP_DIR (default var/backups/<time>).
+backup: install
+	$(MANAGE) backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+## Restore the backup in BACKUP_DIR into an empty database; FORCE=1 replaces a full one.
+restore: install
+	@test -n "$(BACKUP_DIR)" || { echo "Give the backup folder: make restore BACKUP_DIR=var/backups/<time>"; exit 2; }
+	$(MANAGE) restore "$(BACKUP_DIR)" $(if $(FORCE),--force)
 
 ## Resolve requirements*.in into the lock files every machine installs.
 lock:
