@@ -265,6 +265,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# An import that has not moved for this long has lost its worker (or its web
+# process): it shows as stopped, and the person (or the task, delivered again) may run
+# it anew. A live run records its progress at least every few hundred rows.
+IMPORT_STUCK_AFTER = dt.timedelta(minutes=10)
+
+
 class ImportMode(models.TextChoices):
     CHECK = "check", _("Check")
     APPLY = "apply", _("Apply")
@@ -315,6 +321,9 @@ class LocationImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the current attempt began: it tells a run's own worker from one that took
+    # it over after it stopped, so that only the latest attempt records its outcome.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
@@ -340,6 +349,13 @@ class LocationImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or running, but without a sign of life for IMPORT_STUCK_AFTER."""
+        if self.is_finished or self.updated_at is None:
+            return False
+        return timezone.now() - self.updated_at > IMPORT_STUCK_AFTER
 
     @property
     def percent(self) -> int:

@@ -20,6 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from . import permissions, places
 from .aggregation import normalise_supplier_name
 from .files import FileProblem, open_location_file
 from .models import (
+    IMPORT_STUCK_AFTER,
     ImportMode,
     ImportStatus,
     ListStatus,
@@ -809,6 +811,7 @@ def location_list_import(
     expected_plan: str | None = None,
     progress: Progress | None = None,
     report_limit: int | None = None,
+    on_saved: Callable[[LocationImportResult], None] | None = None,
 ) -> LocationImportResult:
     """Replace the company's list for the year with the locations of a CSV or XLSX
     file: the file is the year's whole list.
@@ -826,7 +829,9 @@ def location_list_import(
 
     The company's own people and the secretariat may import; `actor=None` is the command
     line. `progress(rows_read, rows_expected)` is called while the file is read, outside
-    any transaction, so that another process can show it.
+    any transaction, so that another process can show it. `on_saved(result)` is called
+    inside the write transaction once everything is saved: what it records commits
+    with the list or not at all, and an exception from it undoes the import.
     """
     if actor is not None and not permissions.can_import_for(actor, company):
         raise PermissionDenied
@@ -907,7 +912,10 @@ def location_list_import(
                 "reopened": reopened,
             },
         )
-    return replace(result, saved=True)
+        saved = replace(result, saved=True)
+        if on_saved is not None:
+            on_saved(saved)
+    return saved
 
 
 # --- Import from the site: runs, in the request or in a task ------------------------------
@@ -1013,35 +1021,75 @@ def location_import_confirm(*, run: LocationImport, actor: User) -> LocationImpo
     return run
 
 
-def _finish(run: LocationImport, **fields: Any) -> None:
-    fields.setdefault("finished_at", timezone.now())
-    fields["updated_at"] = timezone.now()
-    LocationImport.objects.filter(pk=run.pk).update(**fields)
+class ImportTakenOver(Exception):
+    """The run was taken over by a later attempt (after it stopped, or retried)."""
+
+
+def _claim(run_id: int) -> LocationImport | None:
+    """Mark a queued run, or one that has stopped (IMPORT_STUCK_AFTER without a sign of
+    life), as running for a new attempt; None when there is nothing to do."""
+    now = timezone.now()
+    claimed = (
+        LocationImport.objects.filter(pk=run_id)
+        .filter(
+            Q(status=ImportStatus.QUEUED)
+            | Q(
+                status=ImportStatus.RUNNING,
+                updated_at__lt=now - IMPORT_STUCK_AFTER,
+            )
+        )
+        .update(
+            status=ImportStatus.RUNNING,
+            rows_done=0,
+            started_at=now,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    return LocationImport.objects.select_related("company", "created_by").get(pk=run_id)
 
 
 def location_import_run(*, run_id: int) -> str:
     """Do the step a queued import waits for: the check, or applying what the check
-    showed. Safe to call twice: only a queued run is taken, so a second call does
-    nothing. Returns what happened: "checked", "applied", "failed" or "skipped"."""
-    claimed = LocationImport.objects.filter(
-        pk=run_id, status=ImportStatus.QUEUED
-    ).update(status=ImportStatus.RUNNING, rows_done=0, updated_at=timezone.now())
-    if not claimed:
+    showed. Safe to call twice and safe to die half-way: only a queued run (or one that
+    stopped) is taken; applying the list and recording the run as applied commit
+    together or not at all, so a run that died while applying left the list as it was
+    and can run again. An attempt that was taken over by a later one records nothing.
+    Returns what happened: "checked", "applied", "failed" or "skipped"."""
+    run = _claim(run_id)
+    if run is None:
         return "skipped"
-    run = LocationImport.objects.select_related("company", "created_by").get(pk=run_id)
+    attempt = LocationImport.objects.filter(
+        pk=run.pk, status=ImportStatus.RUNNING, started_at=run.started_at
+    )
     applying = run.mode == ImportMode.APPLY
 
-    def progress(done: int, total: int) -> None:
-        LocationImport.objects.filter(pk=run.pk).update(
-            rows_done=done, rows_total=total, updated_at=timezone.now()
-        )
+    def finish(**fields: Any) -> None:
+        fields.setdefault("finished_at", timezone.now())
+        fields["updated_at"] = timezone.now()
+        if not attempt.update(**fields):
+            raise ImportTakenOver
 
+    def progress(done: int, total: int) -> None:
+        if not attempt.update(
+            rows_done=done, rows_total=total, updated_at=timezone.now()
+        ):
+            raise ImportTakenOver
+
+    try:
+        return _run_attempt(run, applying=applying, finish=finish, progress=progress)
+    except ImportTakenOver:
+        logger.info("Location import %s was taken over; this attempt stops", run.pk)
+        return "skipped"
+
+
+def _run_attempt(run, *, applying: bool, finish, progress) -> str:
     try:
         with _import_storage().open(run.stored_file, "rb") as stored:
             data = stored.read()
     except (FileNotFoundError, ValueError, OSError):
-        _finish(
-            run,
+        finish(
             status=ImportStatus.FAILED,
             error_message=_(
                 "The uploaded file is no longer available; nothing was imported. "
@@ -1050,8 +1098,7 @@ def location_import_run(*, run_id: int) -> str:
         )
         return "failed"
     if hashlib.sha256(data).hexdigest() != run.file_digest:
-        _finish(
-            run,
+        finish(
             status=ImportStatus.FAILED,
             error_message=_(
                 "The uploaded file changed after it was checked; nothing was imported. "
@@ -1059,6 +1106,20 @@ def location_import_run(*, run_id: int) -> str:
             ),
         )
         return "failed"
+
+    def applied(result: LocationImportResult) -> None:
+        # Inside the import's transaction: the run says "applied" exactly when the
+        # list was saved; an attempt taken over meanwhile undoes its import.
+        now = timezone.now()
+        finish(
+            status=ImportStatus.DONE,
+            rows_done=result.rows,
+            rows_total=result.rows,
+            result=result.as_dict(),
+            applied_at=now,
+            finished_at=now,
+        )
+
     try:
         result = location_list_import(
             company=run.company,
@@ -1069,11 +1130,13 @@ def location_import_run(*, run_id: int) -> str:
             expected_plan=run.plan_digest if applying else None,
             progress=progress,
             report_limit=REPORT_LIMIT,
+            on_saved=applied if applying else None,
         )
+    except ImportTakenOver:
+        raise
     except Exception:
         logger.exception("Location import %s failed", run.pk)
-        _finish(
-            run,
+        finish(
             status=ImportStatus.FAILED,
             error_message=_(
                 "The import could not be finished; nothing was imported. Try again, "
@@ -1082,8 +1145,7 @@ def location_import_run(*, run_id: int) -> str:
         )
         return "failed"
     if not applying:
-        _finish(
-            run,
+        finish(
             status=ImportStatus.DONE,
             rows_done=result.rows,
             rows_total=result.rows,
@@ -1094,41 +1156,81 @@ def location_import_run(*, run_id: int) -> str:
             _forget_file(run)
         return "checked"
     if not result.saved:
-        _finish(
-            run,
+        finish(
             status=ImportStatus.FAILED,
             rows_done=result.rows,
             error_message=" ".join(str(problem) for problem in result.problems[:5]),
         )
         _forget_file(run)
         return "failed"
-    now = timezone.now()
-    _finish(
-        run,
-        status=ImportStatus.DONE,
-        rows_done=result.rows,
-        rows_total=result.rows,
-        result=result.as_dict(),
-        applied_at=now,
-        finished_at=now,
-    )
     _forget_file(run)
     return "applied"
+
+
+def location_import_retry(
+    *, run: LocationImport, actor: User, request: HttpRequest | None = None
+) -> LocationImport:
+    """Run an import that stopped (its worker or web process died: queued or running
+    without a sign of life for IMPORT_STUCK_AFTER) again, from the step it was at: the
+    check, or applying what the check showed. Nothing was saved by the attempt that
+    stopped, so running it again is safe. Raises ValidationError for an import that
+    has not stopped."""
+    if not permissions.can_edit_list_of(actor, run.company):
+        raise PermissionDenied
+    cutoff = timezone.now() - IMPORT_STUCK_AFTER
+    requeued = LocationImport.objects.filter(
+        pk=run.pk,
+        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+        updated_at__lt=cutoff,
+    ).update(
+        status=ImportStatus.QUEUED,
+        rows_done=0,
+        started_at=None,
+        updated_at=timezone.now(),
+    )
+    if not requeued:
+        raise ValidationError(_("Only an import that has stopped can be tried again."))
+    run.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="location_import.retry",
+        obj=run,
+        organisation=run.company,
+        request=request,
+        details={"year": run.year, "step": run.mode},
+    )
+    _dispatch(run)
+    run.refresh_from_db()
+    return run
 
 
 def location_import_files_clean(
     *, older_than: dt.timedelta = dt.timedelta(days=1)
 ) -> int:
-    """Delete the uploaded files of imports left alone for longer than `older_than`
-    (running ones excepted); a check left unconfirmed that long can no longer be
-    confirmed. Returns how many files went. Safe to run twice and while imports run."""
-    cutoff = timezone.now() - older_than
+    """Delete the uploaded files of imports left alone for longer than `older_than`; a
+    check left unconfirmed that long can no longer be confirmed, and an import that
+    stopped that long ago (its worker died and nobody tried again) is marked as failed.
+    Returns how many files went. Safe to run twice and while imports run: a running
+    import records its progress far more often."""
+    cutoff = timezone.now() - max(older_than, IMPORT_STUCK_AFTER)
     removed = 0
-    for run in (
-        LocationImport.objects.exclude(stored_file="")
-        .exclude(status=ImportStatus.RUNNING)
-        .filter(updated_at__lt=cutoff)
+    for run in LocationImport.objects.exclude(stored_file="").filter(
+        updated_at__lt=cutoff
     ):
-        _forget_file(run)
-        removed += 1
+        stopped = LocationImport.objects.filter(
+            pk=run.pk,
+            status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+            updated_at__lt=cutoff,
+        ).update(
+            status=ImportStatus.FAILED,
+            error_message=_(
+                "The import stopped and was not tried again; nothing was imported. "
+                "Upload the file again."
+            ),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if stopped or run.is_finished:
+            _forget_file(run)
+            removed += 1
     return removed

@@ -3,7 +3,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="ketenkaart.import_locations")
+# acks_late and reject_on_worker_lost (the project's defaults, said here because this
+# task relies on them): a worker that dies half-way hands the message back. Running it
+# again is harmless: location_import_run takes only a queued run or one that has shown
+# no sign of life for IMPORT_STUCK_AFTER, and applying commits with the run's record.
+@shared_task(
+    name="ketenkaart.import_locations", acks_late=True, reject_on_worker_lost=True
+)
 def import_locations(run_id: int) -> str:
     return services.location_import_run(run_id=run_id)
 

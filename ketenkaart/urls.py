@@ -54,6 +54,11 @@ urlpatterns = [
         company.ImportConfirmView.as_view(),
         name="import_confirm",
     ),
+    path(
+        "imports/<int:pk>/retry/",
+        company.ImportRetryView.as_view(),
+        name="import_retry",
+    ),
     # Every company's list, for the secretariat (views/secretariat.py)
     path("companies/", secretariat.OverviewView.as_view(), name="overview"),
     path(

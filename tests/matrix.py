@@ -145,4 +145,5 @@ EXTENSIONS: tuple[str, ...] = (
     "tests.monitoring.matrix_insight",
     "tests.convenant.matrix_reports",
     "tests.convenant.matrix_reminders",
+    "tests.ketenkaart.matrix_imports",
 )

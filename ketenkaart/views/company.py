@@ -366,3 +366,18 @@ class ImportConfirmView(CompanyMixin, View):
         if run.status == ImportStatus.FAILED:
             messages.error(request, run.error_message)
         return HttpResponseRedirect(reverse("ketenkaart:import_detail", args=[run.pk]))
+
+
+class ImportRetryView(CompanyMixin, View):
+    """Run an import that stopped (its worker died) again."""
+
+    def post(self, request, pk: int):
+        run = selectors.location_import_get(user=request.user, pk=pk)
+        try:
+            services.location_import_retry(run=run, actor=request.user, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The import was started again."))
+        return redirect("ketenkaart:import_detail", pk=run.pk)
