@@ -85,7 +85,13 @@ def send_conduct_mail(kind: str, pk: int) -> int:
     return conduct.conduct_mail_send(kind=kind, pk=pk)
 
 
-@shared_task(name="governance.build_meeting_pack")
+# acks_late and reject_on_worker_lost (the project's defaults, said here because this
+# task relies on them): a worker that dies half-way hands the message back. Building
+# again is harmless: only a queued pack, or one that has stopped (STUCK_AFTER), is
+# taken, and the file is attached with "ready" in one transaction.
+@shared_task(
+    name="governance.build_meeting_pack", acks_late=True, reject_on_worker_lost=True
+)
 def build_meeting_pack(pack_id: int) -> str:
     from .services.packs import meeting_pack_build
 

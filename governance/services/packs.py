@@ -173,17 +173,26 @@ def _claim(pack_id: int) -> MeetingPack | None:
         return pack
 
 
+class PackTakenOver(Exception):
+    """The pack was taken over by a later attempt (it had stopped, or was restarted)."""
+
+
 def meeting_pack_build(pack_id: int) -> MeetingPack | None:
     """Render a queued pack. Idempotent: a pack that is running elsewhere, ready or
-    failed is left as it is. On failure no file is kept and the pack says why."""
+    failed is left as it is. On failure no file is kept and the pack says why. The file
+    is attached in one transaction with the pack's "ready", and only by the attempt
+    that holds the pack: one taken over meanwhile (its worker seemed dead) throws its
+    file away and records nothing, so a slow worker never overwrites a newer attempt."""
     pack = _claim(pack_id)
     if pack is None:
         return MeetingPack.objects.filter(pk=pack_id).first()
+    attempt = MeetingPack.objects.filter(
+        pk=pack_id, status=PackStatus.RUNNING, started_at=pack.started_at
+    )
 
     def progress(percent: int, step: str) -> None:
-        MeetingPack.objects.filter(pk=pack_id, status=PackStatus.RUNNING).update(
-            progress=max(1, min(99, percent)), step=step[:200]
-        )
+        if not attempt.update(progress=max(1, min(99, percent)), step=step[:200]):
+            raise PackTakenOver
 
     name = ""
     try:
@@ -196,10 +205,11 @@ def meeting_pack_build(pack_id: int) -> MeetingPack | None:
             )
         with transaction.atomic():
             current = MeetingPack.objects.select_for_update().get(pk=pack_id)
-            if current.status != PackStatus.RUNNING:
-                # Reset by a new start meanwhile: this run's file is not wanted.
-                pack.file.storage.delete(name)
-                return current
+            if (
+                current.status != PackStatus.RUNNING
+                or current.started_at != pack.started_at
+            ):
+                raise PackTakenOver
             current.file.name = name
             current.status = PackStatus.DONE
             current.progress = 100
@@ -210,11 +220,16 @@ def meeting_pack_build(pack_id: int) -> MeetingPack | None:
             current.save()
             _forget_older(current)
         return current
+    except PackTakenOver:
+        logger.info("Meeting pack %s was taken over; this attempt stops", pack_id)
+        if name:
+            pack.file.storage.delete(name)
+        return MeetingPack.objects.filter(pk=pack_id).first()
     except Exception as error:
         logger.exception("Meeting pack %s failed", pack_id)
         if name:
             pack.file.storage.delete(name)
-        MeetingPack.objects.filter(pk=pack_id).update(
+        attempt.update(
             status=PackStatus.FAILED,
             progress=0,
             step="",
