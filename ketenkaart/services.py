@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -1071,11 +1073,16 @@ def location_import_run(*, run_id: int) -> str:
         if not attempt.update(**fields):
             raise ImportTakenOver
 
+    delay = float(getattr(settings, "IMPORTS_TEST_PROGRESS_DELAY", 0) or 0)
+
     def progress(done: int, total: int) -> None:
         if not attempt.update(
             rows_done=done, rows_total=total, updated_at=timezone.now()
         ):
             raise ImportTakenOver
+        if delay:
+            # Tests make an import slow on purpose, to stop its worker half-way.
+            time.sleep(delay)
 
     try:
         return _run_attempt(run, applying=applying, finish=finish, progress=progress)
