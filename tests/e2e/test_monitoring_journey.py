@@ -503,3 +503,65 @@ def test_the_secretariat_plans_a_talk_with_a_company_judged_orange(
         assert mimetype.startswith("text/calendar")
         assert "METHOD:REQUEST" in calendar
         assert f"UID:{talk.uid}" in calendar
+
+
+def test_two_colleagues_editing_one_answer_lose_nothing(
+    page: Page, browser, live_server, assessment: Assessment
+):
+    """Both open step 1; the colleague's autosave lands first; the person's own autosave
+    then shows both versions, keeps what they typed in the fields, and saves it when
+    they choose to keep it."""
+    from tests.e2e.conftest import TIMEOUT_MS
+
+    assessment_services.profile_save(
+        assessment=assessment, profile=PROFILE, actor=user(COMPANY_ADMIN)
+    )
+    step = f"/monitoring/assessments/{assessment.pk}/steps/1/"
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    colleague = context.new_page()
+    try:
+        sign_in(page, COMPANY_ADMIN)
+        expect(page).to_have_url(path_is("/"))
+        page.goto(step)
+        sign_in(colleague, COMPANY_PEOPLE[1])
+        expect(colleague).to_have_url(path_is("/"))
+        colleague.goto(step)
+
+        theirs = question(colleague, Q_POLICY)
+        theirs.get_by_label("Explanation").fill("Adopted by the board in March.")
+        theirs.get_by_role("radio", name="Adopted", exact=True).check()
+        expect_autosaved(theirs)
+        expect(theirs.locator(".answer-state")).not_to_contain_text("Not saved")
+        colleague.wait_for_load_state("networkidle")
+
+        mine = question(page, Q_POLICY)
+        mine.get_by_role("radio", name="In draft", exact=True).check()
+        conflict = mine.locator(".answer-conflict")
+        expect(conflict).to_contain_text(
+            "Someone else saved this answer while you were working on it."
+        )
+        expect(conflict.locator(".answer-conflict__theirs")).to_have_text(
+            "Adopted by the board in March."
+        )
+        expect(mine.get_by_role("radio", name="In draft", exact=True)).to_be_checked()
+        stored = assessment.answers.get(question_code="1.1")
+        assert (stored.value, stored.explanation) == (
+            "adopted",
+            "Adopted by the board in March.",
+        )
+        theirs_revision = stored.revision
+
+        mine.get_by_label("Explanation").fill("Adopted in March; a new draft follows.")
+        mine.get_by_role("button", name="Keep what I typed").click()
+        expect_autosaved(mine)
+    finally:
+        context.close()
+
+    stored = assessment.answers.get(question_code="1.1")
+    assert (stored.value, stored.explanation, stored.revision) == (
+        "draft",
+        "Adopted in March; a new draft follows.",
+        theirs_revision + 1,
+    )
+    assert stored.updated_by == user(COMPANY_ADMIN)
