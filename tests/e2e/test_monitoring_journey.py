@@ -552,7 +552,19 @@ def test_two_colleagues_editing_one_answer_lose_nothing(
         )
         theirs_revision = stored.revision
 
-        mine.get_by_label("Explanation").fill("Adopted in March; a new draft follows.")
+        # Typing autosaves after a pause, and is refused the same way; once it has
+        # been, the person chooses.
+        with page.expect_response(
+            lambda response: (
+                response.url.endswith("/answers/1.1/")
+                and response.request.method == "POST"
+            )
+        ) as typed:
+            mine.get_by_label("Explanation").fill(
+                "Adopted in March; a new draft follows."
+            )
+        assert typed.value.status == 409
+        expect(conflict).to_be_visible()
         mine.get_by_role("button", name="Keep what I typed").click()
         expect_autosaved(mine)
     finally:
