@@ -201,7 +201,7 @@ def test_a_forced_restore_replaces_what_is_in_the_database(world, folders):
         assert out.getvalue().startswith("Replaced the")
 
 
-def test_a_backup_never_writes_into_a_folder_that_holds_something(folders, db):
+def test_a_backup_never_writes_into_a_folder_that_holds_something(folders):
     folders["backup"].mkdir()
     (folders["backup"] / "manifest.json").write_text("{}")
 
@@ -211,7 +211,7 @@ def test_a_backup_never_writes_into_a_folder_that_holds_something(folders, db):
     assert [p.name for p in folders["backup"].iterdir()] == ["manifest.json"]
 
 
-def test_a_folder_without_a_manifest_is_not_restored(folders, db):
+def test_a_folder_without_a_manifest_is_not_restored(folders):
     folders["backup"].mkdir()
     (folders["backup"] / "files.tar").write_bytes(b"")
 
@@ -234,3 +234,68 @@ def test_a_file_outside_the_two_folders_in_the_archive_is_not_unpacked(
         backups._unpack_files(archive)
 
     assert not (tmp_path / "evil-out.txt").exists()
+
+
+@contextmanager
+def sqlite_database(alias: str, path: Path) -> Iterator[str]:
+    """An SQLite database of its own, whatever the test database is (so that the SQLite
+    backup runs in the PostgreSQL build too)."""
+    settings_dict = {
+        **connections["default"].settings_dict,
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {},
+        "HOST": "",
+        "PORT": "",
+        "USER": "",
+        "PASSWORD": "",
+    }
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        settings_dict, alias
+    )
+    connections[alias] = wrapper
+    try:
+        yield alias
+    finally:
+        wrapper.close()
+        del connections[alias]
+
+
+def test_an_sqlite_database_is_copied_whole_and_restored(folders, tmp_path):
+    with sqlite_database("source", tmp_path / "source.sqlite3") as source:
+        with connections[source].cursor() as cursor:
+            cursor.execute("CREATE TABLE answer (id INTEGER PRIMARY KEY, text TEXT)")
+            cursor.executemany(
+                "INSERT INTO answer (text) VALUES (%s)",
+                [(f"Antwoord {n}",) for n in range(25)],
+            )
+        made = backups.backup_make(folder=folders["backup"], database=source)
+    assert (made.engine, made.tables, made.rows) == ("sqlite", 1, 25)
+
+    with sqlite_database("target", tmp_path / "target.sqlite3") as target:
+        restored = backups.backup_restore(folder=folders["backup"], database=target)
+        with connections[target].cursor() as cursor:
+            cursor.execute("SELECT text FROM answer ORDER BY id")
+            texts = [row[0] for row in cursor.fetchall()]
+
+        with pytest.raises(backups.BackupError, match="is not empty"):
+            backups.backup_restore(folder=folders["backup"], database=target)
+
+    assert (restored.tables, restored.rows, restored.replaced) == (1, 25, False)
+    assert texts == [f"Antwoord {n}" for n in range(25)]
+
+
+def test_a_backup_of_one_engine_is_not_restored_into_the_other(folders, tmp_path):
+    with sqlite_database("source", tmp_path / "source.sqlite3") as source:
+        backups.backup_make(folder=folders["backup"], database=source)
+    manifest = folders["backup"] / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"sqlite"', '"postgresql"'))
+    (folders["backup"] / "database.dump").write_bytes(b"")
+    manifest.write_text(
+        manifest.read_text().replace("database.sqlite3", "database.dump")
+    )
+
+    with sqlite_database("target", tmp_path / "target.sqlite3") as target:
+        with pytest.raises(backups.BackupError, match="a postgresql database"):
+            backups.backup_restore(folder=folders["backup"], database=target)
+        assert connections[target].introspection.table_names() == []
