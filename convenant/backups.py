@@ -23,6 +23,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,6 +251,7 @@ def backup_restore(
             f"({len(existing)} tables). Restore into a new, empty database, or give "
             "--force to replace what is in it."
         )
+    _check_files(folder / manifest["files"])
     dump = folder / manifest["database"]
     if engine == "postgresql":
         connection.close()
@@ -289,18 +291,36 @@ def _sqlite_replace(alias: str, source: Path) -> None:
         backup.close()
 
 
-def _unpack_files(source: Path) -> int:
+def _members(archive: tarfile.TarFile) -> Iterator[tuple[tarfile.TarInfo, Path]]:
+    """The archive's files, each renamed to its place under its folder, with the folder;
+    a member outside the two folders is left out."""
     roots = _file_roots()
+    for member in archive.getmembers():
+        prefix, _, name = member.name.partition("/")
+        if prefix in roots and name and member.isfile():
+            yield member.replace(name=name, deep=False), roots[prefix]
+
+
+def _check_files(source: Path) -> None:
+    """Refuse an archive with a file that would land outside its folder, before the
+    database is touched."""
+    with tarfile.open(source, "r") as archive:
+        for member, root in _members(archive):
+            try:
+                # The "data" filter refuses absolute paths, "..", links and devices.
+                tarfile.data_filter(member, str(root))
+            except tarfile.FilterError as error:
+                raise BackupError(
+                    f"{source} holds a file that would land outside its folder "
+                    f"({member.name}); nothing was restored."
+                ) from error
+
+
+def _unpack_files(source: Path) -> int:
     count = 0
     with tarfile.open(source, "r") as archive:
-        for member in archive.getmembers():
-            prefix, _, name = member.name.partition("/")
-            if prefix not in roots or not name or not member.isfile():
-                continue
-            root = roots[prefix]
+        for member, root in _members(archive):
             root.mkdir(parents=True, exist_ok=True)
-            member.name = name
-            # The "data" filter refuses absolute paths, "..", links and devices.
             archive.extract(member, path=root, filter="data")
             count += 1
     return count

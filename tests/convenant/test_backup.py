@@ -219,21 +219,37 @@ def test_a_folder_without_a_manifest_is_not_restored(folders):
         call_command("restore", str(folders["backup"]), stdout=StringIO())
 
 
-def test_a_file_outside_the_two_folders_in_the_archive_is_not_unpacked(
-    folders, tmp_path
+def test_an_archive_with_a_file_outside_its_folder_is_refused_before_anything(
+    world, folders, tmp_path
 ):
+    call_command("backup", output=str(folders["backup"]), stdout=StringIO())
+    evil = tmp_path / "evil.txt"
+    evil.write_text("x")
+    with tarfile.open(folders["backup"] / "files.tar", "a") as tar:
+        tar.add(evil, arcname="private/../../evil-out.txt")
+
+    with empty_database(folders["restored"]) as alias:
+        with pytest.raises(CommandError, match="would land outside its folder"):
+            call_command(
+                "restore", str(folders["backup"]), database=alias, stdout=StringIO()
+            )
+        assert connections[alias].introspection.table_names() == []
+
+    assert not (tmp_path.parent / "evil-out.txt").exists()
+
+
+def test_files_outside_the_two_folders_are_left_out(folders, tmp_path):
     archive = tmp_path / "files.tar"
     evil = tmp_path / "evil.txt"
     evil.write_text("x")
     with tarfile.open(archive, "w") as tar:
-        tar.add(evil, arcname="private/../../evil-out.txt")
         tar.add(evil, arcname="elsewhere/evil.txt")
         tar.add(evil, arcname="private/ok.txt")
 
-    with pytest.raises(tarfile.FilterError):
-        backups._unpack_files(archive)
+    assert backups._unpack_files(archive) == 1
 
-    assert not (tmp_path / "evil-out.txt").exists()
+    assert (folders["private"] / "ok.txt").read_text() == "x"
+    assert not (folders["media"] / "evil.txt").exists()
 
 
 @contextmanager
@@ -299,3 +315,15 @@ def test_a_backup_of_one_engine_is_not_restored_into_the_other(folders, tmp_path
         with pytest.raises(backups.BackupError, match="a postgresql database"):
             backups.backup_restore(folder=folders["backup"], database=target)
         assert connections[target].introspection.table_names() == []
+
+
+def test_a_backup_that_fails_half_way_leaves_no_folder(folders, monkeypatch):
+    def disk_full(target):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(backups, "_pack_files", disk_full)
+
+    with pytest.raises(OSError, match="No space left"):
+        backups.backup_make(folder=folders["backup"])
+
+    assert not folders["backup"].exists()
