@@ -61,6 +61,10 @@ class RestoreResult:
     replaced: bool
 
 
+def files_phrase(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
 def default_folder() -> Path:
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     return Path(settings.BASE_DIR) / "var" / "backups" / stamp

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from convenant.backups import BackupError, backup_make
+from convenant.backups import BackupError, backup_make, files_phrase
 
 
 class Command(BaseCommand):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Backed up the {result.engine} database ({result.tables} tables, "
-            f"{result.rows} rows) and {result.files} files into {result.folder}."
+            f"{result.rows} rows) and {files_phrase(result.files)} into {result.folder}."
         )

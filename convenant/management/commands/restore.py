@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from convenant.backups import BackupError, backup_restore
+from convenant.backups import BackupError, backup_restore, files_phrase
 
 
 class Command(BaseCommand):
@@ -33,5 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{how} the {result.engine} database {result.database} from "
             f"{result.folder}: {result.tables} tables, {result.rows} rows. "
-            f"{result.files} files unpacked into MEDIA_ROOT and PRIVATE_MEDIA_ROOT."
+            f"{files_phrase(result.files)} unpacked into MEDIA_ROOT and PRIVATE_MEDIA_ROOT."
         )
