@@ -248,3 +248,17 @@ def test_an_import_stopped_for_a_day_is_marked_failed_and_its_file_goes(checked)
     assert "The import stopped and was not tried again" in checked.error_message
     assert checked.stored_file == ""
     assert not storages["import_export"].exists(stored)
+
+
+def test_the_list_page_says_an_import_has_stopped(checked, company_client):
+    stop(
+        checked,
+        ago=IMPORT_STUCK_AFTER + dt.timedelta(minutes=1),
+        status=ImportStatus.RUNNING,
+    )
+
+    page = company_client.get(reverse("ketenkaart:list_detail", args=[YEAR]))
+
+    assert "The import of list.csv has stopped; nothing of it was saved." in (
+        page.content.decode()
+    )
