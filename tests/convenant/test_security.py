@@ -681,3 +681,26 @@ def test_four_wrong_codes_still_let_the_right_one_in():
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_behind_a_proxy_each_client_address_is_counted_on_its_own(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    person = make_person("company_member")
+    for n in range(10):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        sign_in(client, f"nobody-{n}@metaal.test", "Not-The-Password-1")
+
+    same_address = Client(
+        HTTP_ACCEPT_LANGUAGE="en", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    refused = sign_in(same_address, person.email)
+    other_address = Client(
+        HTTP_ACCEPT_LANGUAGE="en", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    let_in = sign_in(other_address, person.email)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [TOO_MANY]
+    assert "_auth_user_id" not in same_address.session
+    assert let_in.status_code == 302
+    assert other_address.session["_auth_user_id"] == str(person.pk)
