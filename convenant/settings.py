@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "convenant.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -237,11 +238,11 @@ CONVENANT_REQUIRE_MFA = env_bool("CONVENANT_REQUIRE_MFA", not DEBUG)
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None
 
-# A session ends after SESSION_COOKIE_AGE seconds without a request (every request moves
-# the end forward) and when the browser closes. The questionnaire saves while people type,
-# so filling it in keeps the session alive.
+# A signed-in session ends after SESSION_COOKIE_AGE seconds without a request (requests
+# move the end forward: convenant.middleware.SessionIdleTimeoutMiddleware) and when the
+# browser closes. The questionnaire saves while people type, so filling it in keeps the
+# session alive.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------

@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from convenant.middleware import SESSION_ACTIVE_AT, SESSION_REFRESH_SECONDS
 from tests.conftest import ROLES, make_person
 from tests.governance.factories import PASSWORD
 from tests.ketenkaart import test_releases
@@ -351,25 +352,54 @@ def test_the_secretariats_charts_are_sized_by_class_not_by_style():
 
 def test_sessions_end_after_half_an_hour_idle_and_when_the_browser_closes():
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert "convenant.middleware.SessionIdleTimeoutMiddleware" in (
+        django_settings.MIDDLEWARE
+    )
 
 
 def session_row(client: Client) -> Session:
     return Session.objects.get(session_key=client.cookies["sessionid"].value)
 
 
-def test_every_request_moves_the_end_of_the_session_forward():
+def signed_in_a_while_ago(seconds: int) -> Client:
+    """Signed in with the password; the session was last moved forward `seconds` ago
+    and now ends in a minute."""
     person = make_person("company_member")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    sign_in(client, person.email)
+    assert sign_in(client, person.email).status_code == 302
+    session = client.session
+    assert isinstance(session[SESSION_ACTIVE_AT], int)
+    session[SESSION_ACTIVE_AT] = int(time.time()) - seconds
+    session.save()
     soon = timezone.now() + dt.timedelta(minutes=1)
     Session.objects.filter(pk=session_row(client).pk).update(expire_date=soon)
+    return client
+
+
+def test_a_request_moves_the_end_of_the_session_forward():
+    client = signed_in_a_while_ago(SESSION_REFRESH_SECONDS)
 
     assert client.get(DASHBOARD).status_code == 200
 
     expected = timezone.now() + dt.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
     assert abs(session_row(client).expire_date - expected) < dt.timedelta(seconds=30)
+
+
+def test_within_a_minute_of_the_last_move_a_request_writes_nothing():
+    client = signed_in_a_while_ago(10)
+    before = session_row(client).expire_date
+
+    assert client.get(DASHBOARD).status_code == 200
+
+    assert session_row(client).expire_date == before
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.get(LOGIN_URL)
+    assert "sessionid" not in client.cookies
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_has_ended():
