@@ -440,7 +440,7 @@ def asks_for_password(response) -> bool:
     )
 
 
-def test_the_password_is_asked_again_after_five_minutes():
+def test_a_confirmed_password_counts_for_five_minutes():
     assert django_settings.ACCOUNT_REAUTHENTICATION_REQUIRED is True
     assert django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT == 300
 
@@ -454,7 +454,7 @@ SENSITIVE_GETS = [
 
 
 def signed_in_with_password(person) -> Client:
-    """Signed in with password and code, as the person would be."""
+    """Signed in, with the password confirmed again just now."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(person)
     reauthenticate(client)
@@ -467,6 +467,19 @@ def test_two_factor_settings_open_right_after_the_password(url_name):
     TOTP.activate(person, generate_totp_secret())
     RecoveryCodes.activate(person)
     client = signed_in_with_password(person)
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url_name", SENSITIVE_GETS)
+def test_two_factor_settings_open_until_the_password_is_five_minutes_old(url_name):
+    person = make_person("company_member")
+    TOTP.activate(person, generate_totp_secret())
+    RecoveryCodes.activate(person)
+    client = signed_in_with_password(person)
+    age_authentication(client, django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT - 30)
 
     response = client.get(reverse(url_name))
 
@@ -545,6 +558,20 @@ def test_adding_an_email_address_asks_for_the_password_once_it_is_old():
 
     assert asks_for_password(response)
     assert not EmailAddress.objects.filter(email="taken@over.example").exists()
+
+
+def test_removing_an_email_address_asks_for_the_password_once_it_is_old():
+    person = make_person("company_member")
+    second = EmailAddress.objects.create(user=person, email="second@metaal.example")
+    client = signed_in_with_password(person)
+    age_authentication(client, django_settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
+
+    response = client.post(
+        reverse("account_email"), {"action_remove": "", "email": second.email}
+    )
+
+    assert asks_for_password(response)
+    assert EmailAddress.objects.filter(pk=second.pk).exists()
 
 
 def test_adding_an_email_address_right_after_the_password_works():
