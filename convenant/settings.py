@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_countries",
+    "csp",
     "convenant",
     "governance",
     "monitoring",
@@ -68,12 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "convenant.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -205,15 +209,26 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding or removing an email address, and every two-factor setting (allauth.mfa asks by
+# default), ask for the password again when it was last given longer ago than this many
+# seconds. Changing the password asks for the current one every time.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(
+    os.environ.get("ACCOUNT_REAUTHENTICATION_TIMEOUT", "300")
+)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Convenant] "
 # Failed sign-ins are counted in the shared cache (database or Redis), so the limit holds
-# across every web process.
+# across every web process. Wrong two-factor codes count under "login_failed" as well,
+# keyed by the account: five wrong codes in five minutes lock the code step too.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The "/ip" limits count per client address. Behind a reverse proxy every request comes
+# from the proxy's address: set the number of proxies in front of the platform, so that
+# the client's own address is read from X-Forwarded-For and one client cannot lock out all.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Convenant"
 # Two-factor authentication is mandatory for the secretariat, Kerngroep members and NGO
@@ -223,7 +238,11 @@ CONVENANT_REQUIRE_MFA = env_bool("CONVENANT_REQUIRE_MFA", not DEBUG)
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# A signed-in session ends after SESSION_COOKIE_AGE seconds without a request (requests
+# move the end forward: convenant.middleware.SessionIdleTimeoutMiddleware) and when the
+# browser closes. The questionnaire saves while people type, so filling it in keeps the
+# session alive.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------
@@ -279,10 +298,34 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "secretariaat@convenan
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security --------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from the
+# platform itself only, never inline, so that injected markup cannot run or restyle a
+# page. Images may also be data: URIs (the QR code for an authenticator app). Charts and
+# the world map are inline SVG styled by classes in static CSS; htmx is vendored and told
+# not to add its own <style> element (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie stays readable by script: the questionnaire's autosave sends it along.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -88,12 +88,36 @@ def browser_locale() -> str:
     return "en-GB"
 
 
+def is_csp_violation(text: str) -> bool:
+    """Chromium's console message for something the Content-Security-Policy refused:
+    "Applying inline style violates the following Content Security Policy directive
+    ...", "Executing inline script violates ..." (older versions: "Refused to apply
+    inline style because it violates ...")."""
+    return "Content Security Policy directive" in text
+
+
 @pytest.fixture
-def page(browser, live_server, demo_data, browser_locale) -> Iterator:
+def csp_violations() -> list[str]:
+    """What the policy refused on any page of the test, in order."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, demo_data, browser_locale, csp_violations) -> Iterator:
     context = browser.new_context(base_url=live_server.url, locale=browser_locale)
     context.set_default_timeout(TIMEOUT_MS)
+
+    # Every journey doubles as a check of the Content-Security-Policy: a page that
+    # needs an inline script or style the policy refuses fails the test that opened it.
+    def note_violation(message) -> None:
+        if is_csp_violation(message.text):
+            where = message.page.url if message.page else "?"
+            csp_violations.append(f"{where}: {message.text}")
+
+    context.on("console", note_violation)
     page = context.new_page()
     try:
         yield page
     finally:
         context.close()
+    assert csp_violations == [], "The Content-Security-Policy refused parts of a page"
