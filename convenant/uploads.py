@@ -47,6 +47,24 @@ _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 _MAX_NAME_LENGTH: Final = 255
 
+# What zipfile and openpyxl raise, found by fuzzing, for a damaged workbook: a broken zip
+# or deflate stream, a zip version or compression method zipfile cannot read
+# (NotImplementedError), XML that does not parse (ParseError is a SyntaxError), parts
+# or attributes missing, values of the wrong kind.
+UNREADABLE_WORKBOOK: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    SyntaxError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+
 
 class UploadProblem(ValueError):
     """An upload refused before parsing; `message` says why and what to do."""
@@ -102,7 +120,7 @@ def check_xlsx_archive(data: bytes, file_name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+    except UNREADABLE_WORKBOOK as error:
         raise UnreadableArchive(str(error)) from None
     with archive:
         if len(members) > MAX_ZIP_MEMBERS:
@@ -129,15 +147,7 @@ def check_xlsx_archive(data: bytes, file_name: str) -> None:
             try:
                 with archive.open(member) as part:
                     head = part.read(_PROLOGUE_BYTES)
-            except (
-                zipfile.BadZipFile,
-                NotImplementedError,  # a compression method zipfile cannot unpack
-                RuntimeError,  # an encrypted part
-                EOFError,
-                OSError,
-                ValueError,
-                zlib.error,
-            ) as error:
+            except (RuntimeError, *UNREADABLE_WORKBOOK) as error:  # or encrypted
                 raise UnreadableArchive(str(error)) from None
             # UTF-16 XML has a zero byte between the letters.
             if _ENTITY.search(head.replace(b"\x00", b"")):

@@ -16,7 +16,6 @@ import io
 import json
 import logging
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -35,6 +34,7 @@ from import_export.results import Result, RowResult
 from convenant.audit import audit_record
 from convenant.spreadsheets import column_problem
 from convenant.uploads import (
+    UNREADABLE_WORKBOOK,
     UnreadableArchive,
     UploadProblem,
     check_xlsx_archive,
@@ -368,14 +368,7 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[Any]]:
     try:
         # data_only: a formula cell counts with the value the spreadsheet computed.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as error:
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
         if xml_attack_in(error):
             raise _FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX upload %r: %s", file_name, error)
@@ -387,7 +380,7 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[Any]]:
         return _limited(
             (list(row) for row in sheet.iter_rows(values_only=True)), file_name
         )
-    except (KeyError, OSError, ValueError, TypeError, IndexError) as error:
+    except UNREADABLE_WORKBOOK as error:
         if xml_attack_in(error):
             raise _FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX upload %r: %s", file_name, error)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from import_export.formats.base_formats import CSV, XLSX, Format
 
 from convenant.spreadsheets import column_problem
 from convenant.uploads import (
+    UNREADABLE_WORKBOOK,
     UnreadableArchive,
     UploadProblem,
     check_xlsx_archive,
@@ -219,15 +219,7 @@ def _open_xlsx(data: bytes, file_name: str) -> LocationSheet:
         worksheet = book.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
         header_row, first = _first_row(rows)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        IndexError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as error:
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
         if xml_attack_in(error):
             raise FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX location file %r: %s", file_name, error)
@@ -257,7 +249,7 @@ def _guarded(rows: Iterator[Sequence[Any]], file_name: str) -> Iterator[Sequence
     crash."""
     try:
         yield from rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except UNREADABLE_WORKBOOK as error:
         if xml_attack_in(error):
             raise FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("XLSX location file %r broke off: %s", file_name, error)
