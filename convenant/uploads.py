@@ -29,6 +29,7 @@ from typing import IO, Final
 
 from defusedxml import DefusedXmlException
 from django.http import FileResponse
+from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -183,7 +184,7 @@ def too_many_rows(file_name: str, limit: int) -> UploadProblem:
             "“%(file)s” has more than %(limit)s rows, more than one file may hold. "
             "Split it into smaller files."
         )
-        % {"file": file_name, "limit": f"{limit:,}"}
+        % {"file": file_name, "limit": number_format(limit, force_grouping=True)}
     )
 
 

@@ -901,7 +901,7 @@ def _xlsx_bytes(
         for number, values in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
                 header = headers[column - 1]
-                if header == "fte" and isinstance(value, str) and value.isdigit():
+                if header == "fte" and isinstance(value, str) and value.isdecimal():
                     value = int(value)
                 if isinstance(value, str):
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)

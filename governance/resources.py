@@ -182,7 +182,7 @@ class KvkWidget(widgets.Widget):
         text = kvk_text(value)
         if not text:
             return None
-        if text.isdigit() and len(text) < 8:
+        if text.isdecimal() and len(text) < 8:
             raise ValueError(
                 gettext(
                     "“%(value)s” has %(count)d digits; a KvK number has exactly 8. If "
@@ -234,7 +234,7 @@ class FteWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             return None
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ValueError(
                 gettext(
                     "“%(value)s” is not a whole number of 0 or more. Give the size in "

@@ -104,7 +104,7 @@ class ConfidentialityCreateView(SecretariatConfidentialityMixin, View):
     def get(self, request):
         initial = {"signed_on": timezone.localdate()}
         if organisation := request.GET.get("organisation", ""):
-            initial["organisation"] = organisation if organisation.isdigit() else None
+            initial["organisation"] = organisation if organisation.isdecimal() else None
         return render(
             request,
             self.template_name,

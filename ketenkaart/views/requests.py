@@ -391,7 +391,7 @@ class SupplierReportMatchView(BrokerMixin, View):
             chosen = {
                 int(value)
                 for value in form.data.getlist("companies")
-                if str(value).isdigit()
+                if str(value).isdecimal()
             }
         else:
             chosen = {match.company_id for match in matches if match.exact}

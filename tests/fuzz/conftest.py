@@ -23,7 +23,7 @@ _COMMON = {
     "print_blob": True,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
-settings.register_profile("ci", max_examples=60, **_COMMON)
+settings.register_profile("ci", max_examples=600, **_COMMON)
 settings.register_profile("long", max_examples=5000, **_COMMON)
 settings.register_profile("dev", max_examples=15, **_COMMON)
 

@@ -170,4 +170,4 @@ def check_edited_source(position, length, replacement):
 
 
 def test_edited_yaml_source():
-    fuzz(check_edited_source)
+    fuzz(check_edited_source, scale=0.5)

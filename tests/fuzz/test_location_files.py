@@ -119,6 +119,8 @@ plausible_cells = st.one_of(
             "3.5",
             "-1",
             "1e400",
+            "²",
+            "٣",
             "nan",
             '\'=HYPERLINK("x")',
             "=1+1",
@@ -161,6 +163,13 @@ def test_random_bytes():
 )
 @example(header=list(COLUMNS), rows=[GOOD_ROW], delimiter=",", encoding="utf-8")
 @example(header=list(COLUMNS), rows=[["\x00"]], delimiter=",", encoding="utf-8")
+# A tier that str.isdigit() takes for a number and int() refuses (ValueError).
+@example(
+    header=list(COLUMNS),
+    rows=[[*GOOD_ROW[:7], "²", *GOOD_ROW[8:]]],
+    delimiter=",",
+    encoding="utf-8",
+)
 def check_csv(header, rows, delimiter, encoding):
     read(csv_bytes([header, *rows], delimiter, encoding), "lijst.csv")
 

@@ -84,6 +84,8 @@ cells = st.one_of(
             "active",
             "withdrawn",
             "'=1",
+            "²",
+            "٣",
             "=1",
             "",
             " ",
@@ -105,6 +107,12 @@ headers = st.one_of(
 )
 @example(header=list(COLUMNS), rows=[GOOD_ROW], delimiter=",")
 @example(header=list(COLUMNS), rows=[GOOD_ROW, GOOD_ROW], delimiter=";")
+# Numbers that str.isdigit() accepts and int() refuses, as FTE and KvK number.
+@example(
+    header=list(COLUMNS),
+    rows=[[*GOOD_ROW[:2], "²²²²²²²", "NL", "²", *GOOD_ROW[5:]]],
+    delimiter=",",
+)
 def check_csv(header, rows, delimiter):
     check(csv_bytes([header, *rows], delimiter), "organisaties.csv")
 
