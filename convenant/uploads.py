@@ -28,10 +28,16 @@ import zlib
 from typing import IO, Final
 
 from defusedxml import DefusedXmlException
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+# The largest request with files that is read at all: the largest upload (a location
+# list, 50 MB) with room for the rest of the form.
+MAX_REQUEST_BYTES: Final = 55 * 1024 * 1024
 
 # An XLSX file of the platform's size holds a dozen parts; a workbook with many sheets
 # a few hundred.
@@ -234,3 +240,30 @@ def attachment_response(
 def content_disposition(name: str | None, default: str = "download") -> str:
     """The Content-Disposition of a generated file (an export) sent as an attachment."""
     return content_disposition_header(True, download_name(name, default)) or ""
+
+
+class RequestSizeLimit(FileUploadHandler):
+    """The first upload handler: refuses a request with files larger than
+    MAX_REQUEST_BYTES (by its Content-Length, or by counting when it sends none) before
+    it is written to disk. Django answers RequestDataTooBig with 400 Bad Request."""
+
+    def __init__(self, request=None) -> None:
+        super().__init__(request)
+        self.received = 0
+
+    def handle_raw_input(
+        self, input_data, META, content_length, boundary, encoding=None
+    ) -> None:
+        if content_length > MAX_REQUEST_BYTES:
+            raise RequestDataTooBig(
+                f"Upload of {content_length} bytes; at most {MAX_REQUEST_BYTES}."
+            )
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > MAX_REQUEST_BYTES:
+            raise RequestDataTooBig(f"Upload larger than {MAX_REQUEST_BYTES} bytes.")
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 
 from convenant import uploads
@@ -448,3 +449,41 @@ def test_a_number_no_int_reads_is_ignored_not_a_server_error(
     response = secretariat_client.get(f"{reverse(name)}?{query}{number}")
 
     assert response.status_code == 200
+
+
+# --- The request as a whole -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1000, 10 * MB])
+def test_a_request_larger_than_any_upload_is_not_read(
+    evidence_client, monkeypatch, limit
+):
+    from monitoring.models import Evidence
+
+    client, assessment = evidence_client
+    monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", limit)
+    url = reverse(
+        "monitoring:evidence_upload", kwargs={"pk": assessment.pk, "code": "1.1"}
+    )
+
+    response = client.post(
+        url, {"q0-file": upload("beleid.pdf", pdf_bytes() + bytes(2000))}
+    )
+
+    if limit == 1000:
+        assert response.status_code == 400
+        assert not Evidence.objects.exists()
+    else:
+        assert response.status_code in (200, 302)
+        assert Evidence.objects.count() == 1
+
+
+def test_the_size_limit_counts_when_no_length_is_given(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", 10)
+    handler = uploads.RequestSizeLimit()
+    handler.handle_raw_input(None, {}, 0, b"x")
+
+    assert handler.receive_data_chunk(b"12345", 0) == b"12345"
+    with pytest.raises(RequestDataTooBig):
+        handler.receive_data_chunk(b"123456", 5)
