@@ -155,9 +155,8 @@ def open_location_file(data: bytes, file_name: str) -> LocationSheet:
     if problem:
         sheet.close()
         raise FileProblem(problem)
-    if sheet.estimated_rows > MAX_ROWS:
-        sheet.close()
-        raise FileProblem(too_many_rows(file_name, MAX_ROWS).message)
+    # The number of rows is counted as they are read: an XLSX file's own figure may
+    # count formatted empty rows.
     return sheet
 
 
