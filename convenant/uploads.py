@@ -25,12 +25,12 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from defusedxml import DefusedXmlException
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -247,12 +247,17 @@ class RequestSizeLimit(FileUploadHandler):
     MAX_REQUEST_BYTES (by its Content-Length, or by counting when it sends none) before
     it is written to disk. Django answers RequestDataTooBig with 400 Bad Request."""
 
-    def __init__(self, request=None) -> None:
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
 
     def handle_raw_input(
-        self, input_data, META, content_length, boundary, encoding=None
+        self,
+        input_data: IO[bytes] | None,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
     ) -> None:
         if content_length > MAX_REQUEST_BYTES:
             raise RequestDataTooBig(

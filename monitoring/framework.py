@@ -355,10 +355,15 @@ def _check_nesting(text: str) -> None:
             depth += 1
             if depth > MAX_YAML_NESTING:
                 mark = event.start_mark
+                where = (
+                    f"line {mark.line + 1}, column {mark.column + 1}"
+                    if mark
+                    else "YAML"
+                )
                 raise FrameworkError(
                     [
                         Problem(
-                            f"line {mark.line + 1}, column {mark.column + 1}",
+                            where,
                             f"lists and mappings nested more than {MAX_YAML_NESTING} "
                             "deep; a framework needs far fewer",
                         )
