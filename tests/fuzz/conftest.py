@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = {
@@ -45,10 +46,9 @@ def fuzz(check: Callable[[], None], *, scale: float = 1.0) -> None:
         run()
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config, items):
     """Every test here is a fuzzer: `make test` leaves them to `make fuzz`."""
-    import pytest
-
     for item in items:
         if "tests/fuzz/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.fuzz)
