@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Test processes; the machine has two cores.
 TEST_WORKERS ?= 2
 
-.PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy backup restore clean
+.PHONY: install run serve demo test test-core e2e bench fuzz lint worker beat lock vendor messages check-deploy backup restore clean
 
 install: $(STAMP)
 
@@ -32,7 +32,7 @@ demo: install
 ## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -p tests.redis_per_worker -m "not bench" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.redis_per_worker -m "not bench and not fuzz" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install
@@ -45,6 +45,12 @@ test-core: install
 ## Benchmarks: print figures, assert nothing about time.
 bench: install
 	$(PY) -m pytest tests/benchmarks -m bench -s -p no:randomly $(PYTEST_ARGS)
+
+## Fuzz the parsers of uploaded files for about a minute, in one process. Longer:
+## FUZZ_SECONDS=300 make fuzz (each fuzzer 5 minutes) or HYPOTHESIS_PROFILE=long make fuzz.
+fuzz: install
+	$(MANAGE) createcachetable
+	$(PY) -m pytest tests/fuzz -m fuzz -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

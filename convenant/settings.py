@@ -281,6 +281,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request with files stops being read past convenant.uploads.MAX_REQUEST_BYTES (the
+# largest upload, a location list of 50 MB, with room for the form), before it fills
+# the disk; each form then holds its file to its own, smaller limit.
+FILE_UPLOAD_HANDLERS = [
+    "convenant.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -1,11 +1,40 @@
-"""The first row of an uploaded spreadsheet, checked against a template's columns: the
-same words for every import of the platform."""
+"""What every spreadsheet of the platform shares: the formula escape of every export
+(CSV and XLSX alike), and the first row of an uploaded spreadsheet checked against a
+template's columns, in the same words for every import."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any, Final
 
 from django.utils.translation import gettext as _
+
+# A spreadsheet runs a cell that starts with one of these as a formula (or a DDE
+# command). On export such a cell gets a leading apostrophe (OWASP's advice against CSV
+# injection); an import takes that apostrophe off again (`unescape_formula`), so an
+# exported file imports unchanged.
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_escaped_or_formula(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_START)
+
+
+def escape_formula(value: Any) -> Any:
+    """A cell as an export writes it: text that a spreadsheet would run as a formula
+    gets a leading apostrophe (as does text that already looks escaped, so that
+    `unescape_formula` gives back exactly the original). Anything else is unchanged.
+    Every CSV and XLSX export of the platform passes its text cells through here."""
+    if isinstance(value, str) and _looks_escaped_or_formula(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text: str) -> str:
+    """The text an export escaped with `escape_formula`, as it was before."""
+    if text.startswith("'") and _looks_escaped_or_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def column_problem(

@@ -189,7 +189,7 @@ class AuditLogView(PermissionRequiredMixin, View):
         filters = selectors.AuditFilters(
             action=request.GET.get("action", "").strip(),
             actor=request.GET.get("actor", "").strip(),
-            organisation=int(organisation) if organisation.isdigit() else None,
+            organisation=int(organisation) if organisation.isdecimal() else None,
         )
         entries = selectors.audit_entry_list(filters=filters)
         page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

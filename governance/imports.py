@@ -16,9 +16,8 @@ import io
 import json
 import logging
 import re
-import zipfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import PurePath
 from typing import Any
@@ -34,6 +33,16 @@ from import_export.results import Result, RowResult
 
 from convenant.audit import audit_record
 from convenant.spreadsheets import column_problem
+from convenant.uploads import (
+    UNREADABLE_WORKBOOK,
+    UnreadableArchive,
+    UploadProblem,
+    check_xlsx_archive,
+    decode_csv,
+    too_many_rows,
+    xml_attack_in,
+    xml_entities_problem,
+)
 
 from . import permissions, selectors
 from .models import (
@@ -58,6 +67,8 @@ from .resources import (
 logger = logging.getLogger(__name__)
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
+# The agreement has a few hundred organisations; a longer file is a mistake.
+MAX_ROWS = 10_000
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -348,44 +359,62 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[Any]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_xlsx_archive(data, file_name)
+    except UnreadableArchive as error:
+        logger.info("Unreadable XLSX upload %r: %s", file_name, error)
+        raise _unreadable(file_name) from None
+    except UploadProblem as problem:
+        raise _FileProblem(problem.message) from None
+    try:
         # data_only: a formula cell counts with the value the spreadsheet computed.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as error:
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
+        if xml_attack_in(error):
+            raise _FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX upload %r: %s", file_name, error)
         raise _unreadable(file_name) from None
     try:
         # The first sheet holds the organisations; the template's second sheet
         # explains the columns.
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    except (KeyError, OSError, ValueError, TypeError, IndexError) as error:
+        return _limited(
+            (list(row) for row in sheet.iter_rows(values_only=True)), file_name
+        )
+    except UNREADABLE_WORKBOOK as error:
+        if xml_attack_in(error):
+            raise _FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX upload %r: %s", file_name, error)
         raise _unreadable(file_name) from None
     finally:
         book.close()
 
 
+def _limited(rows: Iterator[list[Any]], file_name: str) -> list[list[Any]]:
+    """The rows, refused once more than MAX_ROWS of them (and the header) hold
+    anything."""
+    result: list[list[Any]] = []
+    filled = 0
+    for row in rows:
+        result.append(row)
+        if any(cell_text(value) for value in row):
+            filled += 1
+            if filled > MAX_ROWS + 1:
+                raise _FileProblem(too_many_rows(file_name, MAX_ROWS).message)
+    return result
+
+
 def _csv_rows(data: bytes, file_name: str) -> list[list[Any]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" (not "CSV UTF-8") writes Windows-1252.
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise _unreadable(file_name) from None
+        text = decode_csv(data, file_name)
+    except UploadProblem as problem:
+        raise _FileProblem(problem.message) from None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     # Dutch Excel separates with semicolons, since the comma is the decimal sign.
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _limited(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), file_name
+        )
     except csv.Error as error:
         logger.info("Unreadable CSV upload %r: %s", file_name, error)
         raise _unreadable(file_name) from None
@@ -872,7 +901,7 @@ def _xlsx_bytes(
         for number, values in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
                 header = headers[column - 1]
-                if header == "fte" and isinstance(value, str) and value.isdigit():
+                if header == "fte" and isinstance(value, str) and value.isdecimal():
                     value = int(value)
                 if isinstance(value, str):
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)

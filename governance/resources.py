@@ -21,6 +21,8 @@ from django_countries.fields import Country
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from convenant.spreadsheets import escape_formula, unescape_formula
+
 from .models import (
     CsrdCategory,
     Organisation,
@@ -43,11 +45,6 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("status",)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-
-# A spreadsheet runs a cell that starts with one of these as a formula. On export such a
-# cell gets a leading apostrophe (OWASP's advice against CSV injection); on import that
-# apostrophe is taken off again, so an exported file imports unchanged.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 TRUE_WORDS = frozenset({"yes", "true", "1", "ja"})
@@ -76,19 +73,6 @@ DUTCH_NAMES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def _looks_escaped_or_formula(text: str) -> bool:
-    return text.lstrip("'").startswith(FORMULA_START)
-
-
-def escape_formula(value: Any) -> Any:
-    """The export representation of a cell: text that a spreadsheet would run as a
-    formula gets a leading apostrophe (as does text that already looks escaped, so
-    that `cell_text` gives back exactly the original)."""
-    if isinstance(value, str) and _looks_escaped_or_formula(value):
-        return "'" + value
-    return value
-
-
 def cell_text(value: Any) -> str:
     """A cell as the text the person typed: trimmed, an export's formula escape taken
     off, whole numbers from a spreadsheet without a trailing `.0`."""
@@ -102,10 +86,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
-    if text.startswith("'") and _looks_escaped_or_formula(text[1:]):
-        return text[1:]
-    return text
+    return unescape_formula(str(value).strip())
 
 
 def kvk_text(value: Any) -> str:
@@ -201,7 +182,7 @@ class KvkWidget(widgets.Widget):
         text = kvk_text(value)
         if not text:
             return None
-        if text.isdigit() and len(text) < 8:
+        if text.isdecimal() and len(text) < 8:
             raise ValueError(
                 gettext(
                     "“%(value)s” has %(count)d digits; a KvK number has exactly 8. If "
@@ -253,7 +234,7 @@ class FteWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             return None
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ValueError(
                 gettext(
                     "“%(value)s” is not a whole number of 0 or more. Give the size in "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,16 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX, Format
 
 from convenant.spreadsheets import column_problem
+from convenant.uploads import (
+    UNREADABLE_WORKBOOK,
+    UnreadableArchive,
+    UploadProblem,
+    check_xlsx_archive,
+    decode_csv,
+    too_many_rows,
+    xml_attack_in,
+    xml_entities_problem,
+)
 from governance.resources import cell_text
 
 from .resources import COLUMNS, REQUIRED_COLUMNS
@@ -28,6 +37,8 @@ from .resources import COLUMNS, REQUIRED_COLUMNS
 logger = logging.getLogger(__name__)
 
 MAX_FILE_SIZE = 50 * 1024 * 1024
+# Twice the largest list a company has sent; a longer file is split.
+MAX_ROWS = 200_000
 _ZIP_MAGIC = b"PK\x03\x04"
 # Kinds of file people send by mistake, named so they know what went wrong.
 _KNOWN_KINDS = {
@@ -68,6 +79,7 @@ class LocationSheet:
     numbers that had cells beyond the last column."""
 
     format: Format
+    file_name: str
     headers: list[str]
     header_row: int
     estimated_rows: int
@@ -81,11 +93,15 @@ class LocationSheet:
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         width = len(self.headers)
+        read = 0
         try:
             for number, values in enumerate(self._rows, start=self.header_row + 1):
                 cells = list(values)
                 if all(_blank(value) for value in cells):
                     continue
+                read += 1
+                if read > MAX_ROWS:
+                    raise FileProblem(too_many_rows(self.file_name, MAX_ROWS).message)
                 if len(cells) > width and any(
                     cell_text(value) for value in cells[width:]
                 ):
@@ -139,6 +155,8 @@ def open_location_file(data: bytes, file_name: str) -> LocationSheet:
     if problem:
         sheet.close()
         raise FileProblem(problem)
+    # The number of rows is counted as they are read: an XLSX file's own figure may
+    # count formatted empty rows.
     return sheet
 
 
@@ -187,32 +205,31 @@ def _open_xlsx(data: bytes, file_name: str) -> LocationSheet:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_xlsx_archive(data, file_name)
+    except UnreadableArchive as error:
+        logger.info("Unreadable XLSX location file %r: %s", file_name, error)
+        raise _not_a_kind_we_read(data, file_name) from None
+    except UploadProblem as problem:
+        raise FileProblem(problem.message) from None
+    try:
         # data_only: a formula cell counts with the value the spreadsheet computed.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # The first sheet holds the locations; the template's second explains them.
         worksheet = book.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
         header_row, first = _first_row(rows)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        IndexError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as error:
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
+        if xml_attack_in(error):
+            raise FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("Unreadable XLSX location file %r: %s", file_name, error)
-        kind = filetype.guess_mime(data[:8192])
-        raise _not_a_list(
-            file_name, _KNOWN_KINDS.get(kind or "") if kind else None
-        ) from None
+        raise _not_a_kind_we_read(data, file_name) from None
     if first is None:
         book.close()
         raise _empty()
     max_row = worksheet.max_row or 0
     return LocationSheet(
         format=XLSX(),
+        file_name=file_name,
         headers=_headers(first),
         header_row=header_row,
         estimated_rows=max(max_row - header_row, 0),
@@ -221,12 +238,19 @@ def _open_xlsx(data: bytes, file_name: str) -> LocationSheet:
     )
 
 
+def _not_a_kind_we_read(data: bytes, file_name: str) -> FileProblem:
+    kind = filetype.guess_mime(data[:8192])
+    return _not_a_list(file_name, _KNOWN_KINDS.get(kind or "") if kind else None)
+
+
 def _guarded(rows: Iterator[Sequence[Any]], file_name: str) -> Iterator[Sequence[Any]]:
     """A damaged workbook may fail half-way; that is a problem of the file, not a
     crash."""
     try:
         yield from rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except UNREADABLE_WORKBOOK as error:
+        if xml_attack_in(error):
+            raise FileProblem(xml_entities_problem(file_name).message) from None
         logger.info("XLSX location file %r broke off: %s", file_name, error)
         raise _not_a_list(file_name) from None
 
@@ -236,13 +260,9 @@ def _open_csv(data: bytes, file_name: str) -> LocationSheet:
     if kind is not None or b"\x00" in data[:8192]:
         raise _not_a_list(file_name, _KNOWN_KINDS.get(kind or ""))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" (not "CSV UTF-8") writes Windows-1252.
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise _not_a_list(file_name) from None
+        text = decode_csv(data, file_name)
+    except UploadProblem as problem:
+        raise FileProblem(problem.message) from None
     first_line = next((line for line in io.StringIO(text) if line.strip()), "")
     # Dutch Excel separates with semicolons, since the comma is the decimal sign.
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -256,6 +276,7 @@ def _open_csv(data: bytes, file_name: str) -> LocationSheet:
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     return LocationSheet(
         format=CSV(encoding="utf-8"),
+        file_name=file_name,
         headers=_headers(first),
         header_row=header_row,
         estimated_rows=max(lines - header_row, 0),

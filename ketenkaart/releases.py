@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convenant.audit import audit_record
+from convenant.spreadsheets import escape_formula
 from governance.models import Organisation
 from governance.permissions import Role, is_secretariat, user_roles
 
@@ -539,7 +540,9 @@ def release_export(release: LocationRelease, file_format: str, language: str):
         raise ValidationError(_("Choose the format csv or xlsx."))
     dataset = tablib.Dataset(headers=list(aggregation.PUBLIC_COLUMNS))
     for row in public_rows(release, release_cells(release), language):
-        dataset.append([row[column] for column in aggregation.PUBLIC_COLUMNS])
+        dataset.append(
+            [escape_formula(row[column]) for column in aggregation.PUBLIC_COLUMNS]
+        )
     dataset.title = f"{release.year}"
     return export_file(
         dataset, file_format, f"ketenkaart-{release.year}-release-{release.number}"

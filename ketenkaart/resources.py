@@ -12,8 +12,8 @@ from django_countries.fields import Country
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from convenant.spreadsheets import escape_formula
 from convenant.vocabulary import Activity, Material
-from governance.resources import escape_formula
 
 from .models import Location, Relation
 

@@ -273,7 +273,7 @@ class RowReader:
             number = raw
         elif isinstance(raw, float) and raw.is_integer():
             number = int(raw)
-        elif value.isdigit():
+        elif value.isdecimal():
             number = int(value)
         if number is None or not 1 <= number <= MAX_TIER:
             if not value:

@@ -36,6 +36,9 @@ REQUIRED_LANGUAGES: Final = ("nl", "en")
 PROFILE_FLAGS: Final = ("recycler", "cahra_sourcing", "sources_3tg")
 PROFILE_KEYS: Final = (*PROFILE_FLAGS, "csrd_category", "fte")
 CONDITION_KEYS: Final = (*PROFILE_FLAGS, "csrd_category", "fte_min", "fte_max")
+# Lists and mappings in a framework file nest about six deep; deeper is refused before
+# PyYAML, which builds them recursively, runs out of stack.
+MAX_YAML_NESTING: Final = 30
 
 _T = TypeVar("_T")
 
@@ -327,9 +330,13 @@ def load_framework_yaml(text: str) -> Framework:
     """The framework in the YAML document `text`, checked throughout.
 
     Raises FrameworkError for a YAML syntax error (naming line and column, counted from 1),
-    a key given twice in one mapping, or anything `parse_framework` refuses.
+    a key given twice in one mapping, lists or mappings nested deeper than
+    MAX_YAML_NESTING, or anything `parse_framework` refuses.
     """
     try:
+        # PyYAML builds nested lists and mappings recursively: refuse deep nesting
+        # before it does, reading the text as a flat stream of events.
+        _check_nesting(text)
         # _StrictLoader is a SafeLoader that also refuses duplicate keys.
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506
     except yaml.MarkedYAMLError as error:
@@ -339,6 +346,31 @@ def load_framework_yaml(text: str) -> Framework:
     except yaml.YAMLError as error:
         raise FrameworkError([Problem("YAML", str(error))]) from error
     return parse_framework(data)
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_StrictLoader):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_YAML_NESTING:
+                mark = event.start_mark
+                where = (
+                    f"line {mark.line + 1}, column {mark.column + 1}"
+                    if mark
+                    else "YAML"
+                )
+                raise FrameworkError(
+                    [
+                        Problem(
+                            where,
+                            f"lists and mappings nested more than {MAX_YAML_NESTING} "
+                            "deep; a framework needs far fewer",
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
 
 
 def framework_to_dict(framework: Framework) -> dict[str, Any]:

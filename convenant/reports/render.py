@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from convenant import pdf
+from convenant.spreadsheets import FORMULA_START, escape_formula
 
 from .document import INTERNAL, ReportDocument, Section
 from .models import ReportVersion
@@ -23,8 +24,8 @@ from .models import ReportVersion
 PDF_TEMPLATE = "convenant/reports/pdf/report.html"
 
 # A text a spreadsheet program would read as a formula (or DDE command) when it starts
-# with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# with one of these; kept under this name for the code that reads it from here.
+FORMULA_STARTS = FORMULA_START
 SHEET_NAME_MAX = 31
 # Characters Excel refuses in a sheet name.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -78,10 +79,7 @@ def cell_text(value: object) -> object:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # Control characters make openpyxl refuse the whole workbook.
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def sheet_names(keys: list[str], *, reserved: str = "About") -> list[str]:

@@ -26,6 +26,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
 from convenant.selectors import agreement_current, agreement_years
+from convenant.uploads import attachment_response
 
 from .. import permissions
 from ..forms.confidentiality import (
@@ -55,11 +56,7 @@ def _attachment(field_file, name: str) -> FileResponse:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=name or "document")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(handle, name=name)
 
 
 class SecretariatConfidentialityMixin(PermissionRequiredMixin):
@@ -107,7 +104,7 @@ class ConfidentialityCreateView(SecretariatConfidentialityMixin, View):
     def get(self, request):
         initial = {"signed_on": timezone.localdate()}
         if organisation := request.GET.get("organisation", ""):
-            initial["organisation"] = organisation if organisation.isdigit() else None
+            initial["organisation"] = organisation if organisation.isdecimal() else None
         return render(
             request,
             self.template_name,

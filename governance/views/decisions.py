@@ -96,7 +96,7 @@ class DecisionCreateView(RecordMixin, View):
     def get(self, request):
         initial = {}
         item = request.GET.get("item", "")
-        if item.isdigit():
+        if item.isdecimal():
             initial["agenda_item"] = int(item)
         return render(
             request, self.template_name, {"form": DecisionForm(initial=initial)}

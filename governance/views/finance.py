@@ -22,6 +22,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
 from convenant.models import Agreement, AgreementYear
+from convenant.spreadsheets import escape_formula
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -398,7 +399,7 @@ class ContributionExportView(FinanceAccessMixin, View):
             organisation = contribution.organisation
             writer.writerow(
                 [
-                    _spreadsheet_safe(organisation.name),
+                    escape_formula(organisation.name),
                     organisation.kvk_number or "",
                     organisation.get_participation_display(),
                     "" if contribution.fte is None else contribution.fte,
@@ -420,10 +421,3 @@ class ContributionExportView(FinanceAccessMixin, View):
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A name starting with one of these would be run as a formula by a spreadsheet.
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -18,6 +18,7 @@ from django.views import View
 from import_export.tmp_storages import MediaStorage
 
 from convenant.access import PermissionRequiredMixin
+from convenant.uploads import content_disposition
 
 from .. import permissions, selectors
 from ..forms import ImportForm, OrganisationFilterForm
@@ -59,7 +60,7 @@ def _discard_pending(request: HttpRequest) -> None:
 
 def _download(export: ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    response["Content-Disposition"] = content_disposition(export.file_name)
     return response
 
 

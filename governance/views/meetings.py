@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.forms import add_service_errors
 from convenant.selectors import agreement_current, agreement_year_on
+from convenant.uploads import attachment_response
 
 from .. import permissions
 from ..forms.meetings import (
@@ -436,16 +437,11 @@ class AgendaDocumentDownloadView(MeetingsFullMixin, View):
         services.agenda_document_downloaded(
             document=document, actor=request.user, request=request
         )
-        response = FileResponse(
+        return attachment_response(
             handle,
-            as_attachment=True,
-            filename=document.original_name or "document",
+            name=document.original_name,
             content_type=document.content_type or "application/octet-stream",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class AgendaDocumentDeleteView(MeetingsManageMixin, View):

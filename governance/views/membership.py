@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record, client_ip
 from convenant.forms import add_service_errors
+from convenant.uploads import attachment_response
 
 from .. import permissions
 from ..forms.membership import (
@@ -185,16 +186,12 @@ class AccessionLetterView(AccessionAccessMixin, View):
             request=request,
             details={"name": application.letter_name},
         )
-        response = FileResponse(
+        return attachment_response(
             handle,
-            as_attachment=True,
-            filename=application.letter_name or "motivation-letter",
+            name=application.letter_name,
+            default="motivation-letter",
             content_type=application.letter_type or "application/octet-stream",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class AccessionAnnounceView(SecretariatMixin, View):

@@ -30,6 +30,7 @@ from django.views import View
 
 from convenant.access import PermissionRequiredMixin
 from convenant.forms import add_service_errors
+from convenant.uploads import content_disposition
 
 from .. import permissions, selectors, services
 from ..exports import FILE_FORMATS, location_list_export, location_template
@@ -46,7 +47,7 @@ POLL_SECONDS = 1.5
 
 def download(export) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    response["Content-Disposition"] = content_disposition(export.file_name)
     return response
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views import View
 from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
+from convenant.uploads import attachment_response
 from convenant.vocabulary import Material
 from governance.models import ConfidentialityState
 from governance.permissions import is_secretariat
@@ -390,7 +391,7 @@ class SupplierReportMatchView(BrokerMixin, View):
             chosen = {
                 int(value)
                 for value in form.data.getlist("companies")
-                if str(value).isdigit()
+                if str(value).isdecimal()
             }
         else:
             chosen = {match.company_id for match in matches if match.exact}
@@ -498,10 +499,6 @@ class SupplierReportEvidenceView(SupplierReportAccessMixin, View):
                 organisation=report.organisation,
                 request=request,
             )
-        response = FileResponse(
-            handle, as_attachment=True, filename=report.evidence_name or "evidence"
+        return attachment_response(
+            handle, name=report.evidence_name, default="evidence"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -23,7 +23,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -38,6 +37,7 @@ from django.views import View
 
 from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
+from convenant.uploads import attachment_response
 from governance.models import CsrdCategory
 from governance.permissions import is_secretariat
 from ketenkaart.selectors import transparency_figures
@@ -642,16 +642,9 @@ class EvidenceDownloadView(AssessmentAccessMixin, View):
                     "name": evidence.original_name,
                 },
             )
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
+        return attachment_response(
+            handle, name=evidence.original_name, content_type=evidence.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class EvidenceDeleteView(AssessmentAccessMixin, View):

@@ -102,7 +102,7 @@ class InsightGrantCreateView(SecretariatMixin, View):
         initial = {}
         for name in ("organisation", "company"):
             value = request.GET.get(name, "")
-            if value.isdigit():
+            if value.isdecimal():
                 initial[name] = int(value)
         return render(
             request, self.template_name, {"form": InsightGrantForm(initial=initial)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from convenant.access import PermissionRequiredMixin
 from convenant.audit import audit_record
 from convenant.forms import add_service_errors
 from convenant.selectors import agreement_current
+from convenant.uploads import attachment_response
 from governance.permissions import is_secretariat
 from governance.selectors import organisation_get
 
@@ -163,13 +164,7 @@ class PlanFileView(PlanFileAccessMixin, View):
                     "name": plan.original_name,
                 },
             )
-        response = FileResponse(
-            handle, as_attachment=True, filename=plan.original_name or "plan"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(handle, name=plan.original_name, default="plan")
 
 
 # --- Risk analysis ----------------------------------------------------------------------

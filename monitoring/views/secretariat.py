@@ -17,6 +17,7 @@ from django.views import View
 from convenant import selectors as convenant_selectors
 from convenant.access import PermissionRequiredMixin
 from convenant.forms import add_service_errors
+from convenant.uploads import content_disposition
 from governance.models import FteBand
 
 from .. import permissions
@@ -119,8 +120,8 @@ class FrameworkDownloadView(SecretariatMixin, View):
             dump_framework_yaml(framework.parsed),
             content_type="application/yaml; charset=utf-8",
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{framework.code}-v{framework.version}.yaml"'
+        response["Content-Disposition"] = content_disposition(
+            f"{framework.code}-v{framework.version}.yaml"
         )
         return response
 
