@@ -80,6 +80,10 @@ vendor:
 	mkdir -p static/vendor/world-atlas
 	cp node_modules/world-atlas/countries-110m.json static/vendor/world-atlas/countries-110m.json
 	cp node_modules/world-atlas/LICENSE static/vendor/world-atlas/LICENSE
+	# Only the browser tests use axe-core: it stays out of static/, so it is never served.
+	mkdir -p tests/e2e/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe-core/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/e2e/vendor/axe-core/LICENSE
 
 ## Collect the Dutch translations after changing texts, then compile them.
 messages: install
