@@ -88,13 +88,14 @@ def empty_application(page: Page) -> None:
 class Screen:
     """A page one role visits: the URL name, or the URL name of the page it is linked
     from (`via`) when its address holds a demo object; `then` puts the page in a state
-    worth checking (an error shown)."""
+    worth checking (an error shown); `status` is 403 for the page that refuses."""
 
     role: str
     url_name: str
     via: str | None = None
     kwargs: dict = field(default_factory=dict)
     then: Callable[[Page], None] | None = None
+    status: int = 200
     label: str = ""
 
     @property
@@ -113,6 +114,7 @@ SCREENS = [
     Screen(COMPANY, "monitoring:plan_list"),
     Screen(COMPANY, "monitoring:plan_edit", via="monitoring:plan_list"),
     Screen(COMPANY, "monitoring:risk_list", via="monitoring:plan_edit"),
+    Screen(COMPANY, "monitoring:risk_create", via="monitoring:risk_list"),
     Screen(COMPANY, "ketenkaart:list_index"),
     Screen(COMPANY, "ketenkaart:list_detail", via="ketenkaart:list_index"),
     Screen(COMPANY, "ketenkaart:restriction_list"),
@@ -120,9 +122,11 @@ SCREENS = [
     Screen(COMPANY, "monitoring:insight_access_log"),
     Screen(COMPANY, "reminders:reminder_list"),
     Screen(COMPANY, "reports:report_list"),
+    Screen(COMPANY, "governance:organisation_list", status=403, label="not_allowed"),
     # The secretariat.
     Screen(SECRETARIAT, "dashboard"),
     Screen(SECRETARIAT, "governance:organisation_list"),
+    Screen(SECRETARIAT, "governance:organisation_create"),
     Screen(
         SECRETARIAT,
         "governance:organisation_detail",
@@ -130,6 +134,7 @@ SCREENS = [
     ),
     Screen(SECRETARIAT, "monitoring:overview"),
     Screen(SECRETARIAT, "monitoring:round_list"),
+    Screen(SECRETARIAT, "monitoring:round_create"),
     Screen(SECRETARIAT, "monitoring:round_detail", via="monitoring:round_list"),
     Screen(
         SECRETARIAT,
@@ -158,8 +163,10 @@ SCREENS = [
     Screen(SECRETARIAT, "ketenkaart:expertise_list"),
     Screen(SECRETARIAT, "governance:governance_overview"),
     Screen(SECRETARIAT, "governance:meeting_list"),
+    Screen(SECRETARIAT, "governance:meeting_create"),
     Screen(SECRETARIAT, "governance:meeting_detail", via="governance:meeting_list"),
     Screen(SECRETARIAT, "governance:decision_list"),
+    Screen(SECRETARIAT, "governance:decision_create"),
     Screen(SECRETARIAT, "governance:decision_detail", via="governance:decision_list"),
     Screen(SECRETARIAT, "governance:seat_list"),
     Screen(SECRETARIAT, "governance:module_list"),
@@ -172,6 +179,8 @@ SCREENS = [
     Screen(SECRETARIAT, "reports:report_list"),
     Screen(SECRETARIAT, "reports:report_year", via="reports:report_list"),
     Screen(SECRETARIAT, "reminders:reminder_overview"),
+    Screen(SECRETARIAT, "convenant:calendar"),
+    Screen(SECRETARIAT, "convenant:audit_log"),
     # An NGO with insight into companies.
     Screen(NGO, "dashboard"),
     Screen(NGO, "monitoring:insight_list"),
@@ -289,7 +298,7 @@ def _path(page: Page, screen: Screen) -> str:
     source = next(
         s for s in SCREENS if s.role == screen.role and s.url_name == screen.via
     )
-    _open(page, _path(page, source))
+    _open(page, _path(page, source), source.status)
     hrefs = page.locator("main a[href], header a[href]").evaluate_all(
         "links => links.map(link => link.getAttribute('href'))"
     )
@@ -298,10 +307,10 @@ def _path(page: Page, screen: Screen) -> str:
     return found[0]
 
 
-def _open(page: Page, path: str) -> None:
+def _open(page: Page, path: str, status: int = 200) -> None:
     response = page.goto(path)
     assert response is not None
-    assert response.status == 200, f"{path} answered {response.status}"
+    assert response.status == status, f"{path} answered {response.status}"
     expect(page).to_have_url(path_is(path.split("?")[0]))
 
 
@@ -332,7 +341,7 @@ def test_no_serious_accessibility_violations(pages, site, screen: Screen, langua
         [{"name": "django_language", "value": language, "url": site}]
     )
     path = _path(page, screen)
-    _open(page, path)
+    _open(page, path, screen.status)
     expect(page.locator("html")).to_have_attribute("lang", language)
     if screen.then is not None:
         screen.then(page)
