@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
-# Test processes; the machine has two cores.
+# Test processes; the machine has two cores. `--dist loadgroup` keeps the tests marked
+# with one xdist_group on one process (the accessibility check loads its demo once).
 TEST_WORKERS ?= 2
 
 .PHONY: install run serve demo test test-core e2e bench lint worker beat lock vendor messages check-deploy clean
@@ -32,7 +33,7 @@ demo: install
 ## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -p tests.redis_per_worker -m "not bench" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.redis_per_worker -m "not bench" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install

@@ -39,6 +39,9 @@ pytestmark = [
     # migrations load; `_django_db_helper` below keeps it from emptying the database
     # after every test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # With `make test` (xdist, --dist loadgroup) on one process, which loads the demo
+    # once.
+    pytest.mark.xdist_group("accessibility"),
 ]
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(
