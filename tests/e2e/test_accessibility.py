@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections
 from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
@@ -246,7 +248,13 @@ def _as_migrated(contents: dict[str, str]) -> None:
             verbosity=0,
         )
     for alias, data in contents.items():
-        connections[alias].creation.deserialize_db_from_string(data)
+        connection = connections[alias]
+        connection.creation.deserialize_db_from_string(data)
+        # The rows keep their ids: move PostgreSQL's sequences past them.
+        models = apps.get_models(include_auto_created=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")
