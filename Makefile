@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | md5sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
-# Test processes; the machine has two cores.
+# Test processes; the machine has two cores. `--dist loadgroup` keeps the tests marked
+# with one xdist_group on one process (the accessibility check loads its demo once).
 TEST_WORKERS ?= 2
 
 .PHONY: install run serve demo test test-core e2e bench fuzz lint worker beat lock vendor messages check-deploy backup restore clean
@@ -32,7 +33,7 @@ demo: install
 ## Install what is needed and run every test (browser tests included; benchmarks: make bench).
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -p tests.redis_per_worker -m "not bench and not fuzz" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.redis_per_worker -m "not bench and not fuzz" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install
@@ -96,6 +97,10 @@ vendor:
 	mkdir -p static/vendor/world-atlas
 	cp node_modules/world-atlas/countries-110m.json static/vendor/world-atlas/countries-110m.json
 	cp node_modules/world-atlas/LICENSE static/vendor/world-atlas/LICENSE
+	# Only the browser tests use axe-core: it stays out of static/, so it is never served.
+	mkdir -p tests/e2e/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe-core/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/e2e/vendor/axe-core/LICENSE
 
 ## Collect the Dutch translations after changing texts, then compile them.
 messages: install
