@@ -14,10 +14,14 @@ from django.utils.translation import gettext as _
 # injection); an import takes that apostrophe off again (`unescape_formula`), so an
 # exported file imports unchanged.
 FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+# A lone sign is what exports print for "none" or "withheld"; a spreadsheet keeps it as
+# text, so it is written as it is.
+LONE_SIGNS: Final = frozenset({"-", "+"})
 
 
 def _looks_escaped_or_formula(text: str) -> bool:
-    return text.lstrip("'").startswith(FORMULA_START)
+    bare = text.lstrip("'")
+    return bare not in LONE_SIGNS and bare.startswith(FORMULA_START)
 
 
 def escape_formula(value: Any) -> Any:

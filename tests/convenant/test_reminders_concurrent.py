@@ -15,7 +15,7 @@ from convenant.reminders.models import Reminder
 from tests.convenant.test_reminders import QUIET_DAY, baseline_company
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="needs PostgreSQL",
