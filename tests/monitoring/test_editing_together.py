@@ -9,6 +9,8 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from monitoring.models import Answer
 from tests.monitoring.company_factories import (
@@ -106,7 +108,12 @@ def test_the_second_autosave_gets_a_conflict_and_keeps_both_texts(
     assert second.status_code == 409
     html = second.content.decode()
     assert "Someone else saved this answer while you were working on it." in html
-    assert "Anna Akkerman saved it at" in html
+    saved_at = Answer.objects.get(assessment=assessment, question_code="1.1").updated_at
+    # The day as well as the time: the other person may have saved it days ago.
+    assert (
+        f"Anna Akkerman saved it at {date_format(localtime(saved_at), 'j F Y, H:i')}"
+        in html
+    )
     assert "Tekst van Anna." in html  # theirs, beside ...
     assert "Tekst van Bram." in html  # ... what Bram typed
     assert "Keep what I typed" in html
