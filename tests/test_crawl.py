@@ -27,6 +27,7 @@ runs in a savepoint of that transaction.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections import Counter
@@ -172,6 +173,7 @@ def crawl_of(demo, crawls, role: str) -> Crawl:
     return crawls[role]
 
 
+@functools.cache
 def public_words() -> frozenset[str]:
     """The words of the names of countries (as country lists show them, in English and
     Dutch), of the UN M49 areas of the published list and of the demo's towns."""
