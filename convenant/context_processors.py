@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from convenant.reports.permissions import can_view_reports
 from governance import permissions
 
 # Pages of the governance app that have a menu entry of their own (organisations,
@@ -28,6 +29,7 @@ def platform(request):
     roles = permissions.user_roles(user) if user is not None else frozenset()
     return {
         "nav_roles": {role.value for role in roles},
+        "nav_reports": bool(roles) and can_view_reports(user),
         "in_governance_menu": _in_governance_menu(request),
         "demo_mode": settings.DEBUG,
         "mfa_required": settings.CONVENANT_REQUIRE_MFA,
