@@ -16,6 +16,7 @@ not the servers in DATABASE_URL and REDIS_URL, which they leave alone).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from tests.convenant.fault_servers import (
     Browser,
@@ -54,6 +56,7 @@ pytestmark = [
 ]
 
 EMAIL = "secretariaat@faults.test"
+COMPANY_EMAIL = "bedrijf@faults.test"
 PASSWORD = "Faults-Horse-Battery-9"
 
 
@@ -65,32 +68,42 @@ class Platform:
     worker: Process
     base: str
     year_id: int
+    assessment_id: int
 
     def browser(self) -> Browser:
         return Browser(self.base)
 
-    def signed_in(self) -> Browser:
+    def signed_in(self, email: str = EMAIL) -> Browser:
         browser = self.browser()
-        response = browser.sign_in(EMAIL, PASSWORD)
+        response = browser.sign_in(email, PASSWORD)
         assert response.status_code == 302, response.text[:2000]
         assert response.headers["Location"] == "/"
         return browser
 
 
-def _seed(env: dict[str, str]) -> int:
-    """A secretariat person who signs in with a password; returns the id of the
-    agreement's first year."""
+def _seed(env: dict[str, str]) -> dict[str, int]:
+    """A secretariat person and a company person with an assessment in progress, each
+    signing in with a password; returns the ids the tests need."""
     script = f"""
-from tests.conftest import make_person
+import json
 from convenant.models import AgreementYear
+from tests.conftest import make_person
+from tests.monitoring.company_factories import company_person, profiled_assessment
 
 person = make_person("secretariat")
 person.email = "{EMAIL}"
 person.set_password("{PASSWORD}")
 person.save()
-print(AgreementYear.objects.order_by("number").values_list("pk", flat=True)[0])
+assessment = profiled_assessment()
+member = company_person(assessment, email="{COMPANY_EMAIL}")
+member.set_password("{PASSWORD}")
+member.save()
+year = AgreementYear.objects.order_by("number").values_list("pk", flat=True)[0]
+print(json.dumps({{"year": year, "assessment": assessment.pk}}))
 """
-    return int(manage(env, "shell", "--no-imports", stdin=script).split()[-1])
+    return json.loads(
+        manage(env, "shell", "--no-imports", stdin=script).splitlines()[-1]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +119,14 @@ def platform() -> Iterator[Platform]:
         env = platform_environment(postgres=postgres, redis=redis, folder=folder)
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        year_id = _seed(env)
+        ids = _seed(env)
         web, base = gunicorn(env, folder)
         processes.append(web)
         worker = celery_worker(env, folder)
         processes.append(worker)
-        yield Platform(postgres, redis, web, worker, base, year_id)
+        yield Platform(
+            postgres, redis, web, worker, base, ids["year"], ids["assessment"]
+        )
     finally:
         for process in processes:
             process.stop()
@@ -174,9 +189,23 @@ def test_without_redis_pages_work_and_queued_work_resumes_when_it_is_back(platfo
     try:
         for path in _pages(platform):
             assert browser.get(path).status_code == 200, path
-        # Signing in counts attempts in the cache: it works without Redis.
-        newcomer = platform.signed_in()
-        assert newcomer.get("/").status_code == 200
+        # Signing in counts attempts in the cache: it works without Redis. So does
+        # saving an answer of the questionnaire.
+        company = platform.signed_in(COMPANY_EMAIL)
+        assert company.get("/").status_code == 200
+        answer_url = reverse(
+            "monitoring:answer_save",
+            kwargs={"pk": platform.assessment_id, "code": "1.1"},
+        )
+        saved = company.post(
+            answer_url,
+            {"q0-answer": "draft", "q0-explanation": "Concept.", "q0-revision": "0"},
+            headers={"HX-Request": "true"},
+        )
+        assert saved.status_code == 200, saved.text[:2000]
+        assert platform.postgres.query(
+            "SELECT question_code, explanation, revision FROM monitoring_answer"
+        ) == [("1.1", "Concept.", 1)]
         # Saving something works: the report is recorded, and waits for the queue.
         response = browser.post(
             f"/reports/years/{platform.year_id}/start/", {"versions": ["parties"]}
