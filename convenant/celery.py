@@ -7,7 +7,8 @@ from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenant.settings")
 
-app = Celery("convenant")
+# Tasks sent while Redis is away do not fail their request (convenant/dispatch.py).
+app = Celery("convenant", task_cls="convenant.dispatch:QueueTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from celery import Task
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,12 +37,70 @@ QUEUE_UNAVAILABLE_MESSAGE = _(
 )
 # How many rows of each kind one run of the task sends at most.
 RESEND_BATCH = 200
+# After the queue failed to take a message, a process does not try again for this long:
+# a request that sends many (a round's invitations) does not wait on each in turn.
+RETRY_AFTER_SECONDS = 5.0
+
+
+class _Outage:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.until = 0.0
+
+    @property
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def begin(self) -> None:
+        with self._lock:
+            self.until = time.monotonic() + RETRY_AFTER_SECONDS
+
+    def end(self) -> None:
+        self.until = 0.0
+
+
+queue_outage = _Outage()
+# Set while `send` hands over a job with a row of its own: it wants to know.
+_raise_when_away: ContextVar[bool] = ContextVar("raise_when_away", default=False)
+
+
+class QueueTask(Task):
+    """The base of every task of the platform (convenant/celery.py).
+
+    A task sent while the queue cannot be reached is not sent, and the request that
+    sent it goes on: mails and notices are logged as not sent (the action they tell
+    about is saved all the same), rather than failing a request whose transaction has
+    committed already. Work with a row of its own (below) learns it and waits."""
+
+    def apply_async(self, *args, **kwargs):
+        if self.app.conf.task_always_eager:
+            return super().apply_async(*args, **kwargs)
+        if queue_outage.active:
+            return self._not_sent(BrokerUnavailable("the queue failed a moment ago"))
+        try:
+            result = super().apply_async(*args, **kwargs)
+        except BrokerUnavailable as error:
+            queue_outage.begin()
+            return self._not_sent(error)
+        queue_outage.end()
+        return result
+
+    def _not_sent(self, error: Exception):
+        if _raise_when_away.get():
+            raise error
+        logger.error(
+            "Task %s was not sent: the task queue cannot be reached (%s)",
+            self.name,
+            error,
+        )
+        return None
 
 
 def send(task, instance: models.Model) -> bool:
     """Send `task` with the instance's id now and record when on the row; False (and
     the row marked as not handed over) when the queue cannot be reached."""
     model = type(instance)
+    token = _raise_when_away.set(True)
     try:
         task.delay(instance.pk)
     except BrokerUnavailable as error:
@@ -51,6 +113,8 @@ def send(task, instance: models.Model) -> bool:
         model._default_manager.filter(pk=instance.pk).update(dispatched_at=None)
         instance.dispatched_at = None
         return False
+    finally:
+        _raise_when_away.reset(token)
     now = timezone.now()
     model._default_manager.filter(pk=instance.pk).update(dispatched_at=now)
     instance.dispatched_at = now

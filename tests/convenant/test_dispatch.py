@@ -238,3 +238,58 @@ def test_the_resend_runs_every_few_minutes_and_when_a_worker_starts(
     monkeypatch.setattr(celery.app, "send_task", lambda name: sent.append(name))
     celery.resend_queued_work_at_start(sender=None)
     assert sent == ["convenant.resend_queued_work"]
+
+
+# --- Any other task (mails, notices) ----------------------------------------------------
+
+
+@pytest.fixture
+def broker_away(monkeypatch):
+    """Tasks go through the broker (not eagerly), and the broker refuses."""
+    from celery.app.task import Task
+
+    from convenant.celery import app as celery_app
+
+    calls = []
+
+    def refuse(self, *args, **kwargs):
+        calls.append(self.name)
+        raise BrokerUnavailable("Error 111 connecting to redis. Refused.")
+
+    monkeypatch.setattr(Task, "apply_async", refuse)
+    celery_app.conf.task_always_eager = False
+    dispatch.queue_outage.end()
+    yield calls
+    celery_app.conf.task_always_eager = True
+    dispatch.queue_outage.end()
+
+
+def test_a_mail_that_cannot_be_queued_is_logged_and_the_request_goes_on(
+    broker_away, caplog, django_capture_on_commit_callbacks
+):
+    from governance.tasks import send_invitation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        from django.db import transaction
+
+        transaction.on_commit(lambda: send_invitation.delay(1, "token"))
+
+    assert broker_away == ["governance.send_invitation"]
+    assert [record.getMessage() for record in caplog.records] == [
+        "Task governance.send_invitation was not sent: the task queue cannot be "
+        "reached (Error 111 connecting to redis. Refused.)"
+    ]
+    # For a few seconds the process does not try the queue again.
+    assert send_invitation.delay(1, "token") is None
+    assert broker_away == ["governance.send_invitation"]
+
+
+def test_a_job_with_a_row_learns_that_its_task_was_not_sent(broker_away, year):
+    run = _report(year, dispatched_at=timezone.now())
+
+    assert dispatch.send(report_tasks.build_yearly_report, run) is False
+    assert dispatch.send(report_tasks.build_yearly_report, run) is False
+
+    assert broker_away == ["convenant.build_yearly_report"]  # the second did not wait
+    run.refresh_from_db()
+    assert run.waits_for_queue
