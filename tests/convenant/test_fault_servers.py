@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,8 +118,10 @@ def platform() -> Iterator[Platform]:
         postgres.init()
         redis.start()
         env = platform_environment(postgres=postgres, redis=redis, folder=folder)
-        manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            static = pool.submit(manage, env, "collectstatic", "--noinput")
+            manage(env, "migrate", "--noinput")
+            static.result()
         ids = _seed(env)
         web, base = gunicorn(env, folder)
         processes.append(web)
