@@ -81,8 +81,9 @@ def _report(year, **fields) -> ReportRun:
 
 def _import(**fields) -> LocationImport:
     fields.setdefault("in_task", True)
+    if "company" not in fields:
+        fields["company"] = OrganisationFactory()
     return LocationImport.objects.create(
-        company=OrganisationFactory(),
         year=2025,
         file_name="locations.xlsx",
         file_digest="0" * 64,
@@ -148,6 +149,27 @@ def test_a_pack_prepared_while_the_queue_is_away_waits_and_says_so(
     assert pack.waits_for_queue
     page = client.get(response["Location"])
     assert page.content.decode().count("The background queue cannot be reached") == 2
+
+
+@pytest.mark.parametrize(
+    ("dispatched", "says_so"), [(None, True), (dt.timedelta(0), False)]
+)
+def test_a_location_import_page_says_when_it_waits_for_the_queue(
+    client, dispatched, says_so
+):
+    person = make_person("company_admin")
+    run = _import(
+        company=person.organisation,
+        dispatched_at=None if dispatched is None else timezone.now(),
+    )
+    client.force_login(person)
+
+    for name in ("ketenkaart:import_detail", "ketenkaart:import_progress"):
+        page = client.get(reverse(name, args=[run.pk]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Waiting for its turn" in html
+        assert ("The background queue cannot be reached just now." in html) is says_so
 
 
 def test_the_resend_task_sends_what_never_reached_the_queue(year, queue):
