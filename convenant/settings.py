@@ -119,11 +119,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, Celery ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # While Redis is away the cache counts as empty instead of failing every page that
+    # uses it (convenant/cache.py says what that means for the sign-in limits). The
+    # timeouts keep a Redis that does not answer from holding up a request for long.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "convenant.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "convenant",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -176,6 +180,12 @@ CELERY_BEAT_SCHEDULE = {
     "lapse-insight-grants": {
         "task": "monitoring.lapse_insight_grants",
         "schedule": 60 * 60,
+    },
+    # Reports, meeting packs and location imports started while Redis was away wait in
+    # the database; this sends them once it is back (convenant/dispatch.py).
+    "resend-queued-work": {
+        "task": "convenant.resend_queued_work",
+        "schedule": int(os.environ.get("CONVENANT_RESEND_QUEUED_SECONDS", "120")),
     },
 }
 

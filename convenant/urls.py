@@ -8,6 +8,9 @@ from . import views
 admin.site.login = views.admin_login
 admin.site.site_header = "Convenant"
 
+# A 503 page, not the 500 one, while the database cannot be reached.
+handler500 = "convenant.outages.server_error"
+
 convenant_patterns = (
     [
         path("agreement/", views.AgreementCalendarView.as_view(), name="calendar"),

@@ -22,7 +22,7 @@ from governance.selectors import meetings as meeting_selectors
 from monitoring import permissions as monitoring_permissions
 from monitoring.selectors import plans as plan_selectors
 
-from . import selectors, services
+from . import outages, selectors, services
 from .access import PermissionRequiredMixin
 from .forms import AgreementForm, AgreementYearForm, add_service_errors
 from .reminders import selectors as reminder_selectors
@@ -215,7 +215,16 @@ def admin_login(request, extra_context=None):
 
 
 def health(request):
-    """For the load balancer and docker-compose: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For the load balancer and docker-compose: 200 when the database answers, 503
+    (with Retry-After) when it does not. The cache and the task queue are left out on
+    purpose: pages work without Redis, so a web process without it is still healthy."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except outages.DATABASE_UNAVAILABLE:
+        response = JsonResponse(
+            {"status": "unavailable", "database": False}, status=503
+        )
+        response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})

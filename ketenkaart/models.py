@@ -326,6 +326,11 @@ class LocationImport(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    # When the task's message was last handed to the queue; empty while the queue
+    # could not be reached: convenant/dispatch.py sends it again once it is back.
+    dispatched_at = models.DateTimeField(
+        _("handed to the queue"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("location import")
@@ -368,6 +373,15 @@ class LocationImport(models.Model):
     @property
     def is_applied(self) -> bool:
         return self.applied_at is not None
+
+    @property
+    def waits_for_queue(self) -> bool:
+        """Queued for a worker, but its message could not be handed to the queue yet."""
+        return (
+            self.in_task
+            and self.status == ImportStatus.QUEUED
+            and self.dispatched_at is None
+        )
 
     @property
     def awaits_confirmation(self) -> bool:

@@ -27,6 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convenant import dispatch
 from convenant.audit import audit_record
 from governance.models import Organisation, OrganisationKind, User
 from monitoring.evidence import display_name
@@ -939,7 +940,7 @@ def _dispatch(run: LocationImport) -> None:
     if run.in_task:
         from .tasks import import_locations
 
-        transaction.on_commit(lambda: import_locations.delay(run.pk))
+        dispatch.send_on_commit(import_locations, run)
     else:
         location_import_run(run_id=run.pk)
 

@@ -103,6 +103,11 @@ class ReportRun(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the task's message was last handed to the queue; empty while the queue
+    # could not be reached: convenant/dispatch.py sends it again once it is back.
+    dispatched_at = models.DateTimeField(
+        _("handed to the queue"), null=True, blank=True, editable=False
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -159,6 +164,11 @@ class ReportRun(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReportStatus.DONE and bool(self.pdf) and bool(self.xlsx)
+
+    @property
+    def waits_for_queue(self) -> bool:
+        """Queued, but its message could not be handed to the queue yet."""
+        return self.status == ReportStatus.QUEUED and self.dispatched_at is None
 
     @property
     def is_published(self) -> bool:

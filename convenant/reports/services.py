@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from convenant import pdf
+from convenant import dispatch, pdf
 from convenant.audit import audit_record
 
 from . import content, permissions, render
@@ -114,14 +114,14 @@ def _start_one(*, year, version, actor, language, request) -> tuple[ReportRun, b
             request=request,
             details={"year": year.number, "version": version, "edition": run.edition},
         )
-        _enqueue(run.pk)
+        _enqueue(run)
     return run, True
 
 
-def _enqueue(run_id: int) -> None:
+def _enqueue(run: ReportRun) -> None:
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.build_yearly_report.delay(run_id))
+    dispatch.send_on_commit(tasks.build_yearly_report, run)
 
 
 def _reset(run: ReportRun, *, actor, language: str | None = None) -> None:
@@ -161,7 +161,7 @@ def report_retry(
             request=request,
             details={"edition": run.edition, "version": run.version},
         )
-        _enqueue(run.pk)
+        _enqueue(run)
     return run
 
 

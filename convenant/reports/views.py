@@ -14,6 +14,7 @@ from django.views import View
 
 from convenant import selectors as agreement_selectors
 from convenant.access import PermissionRequiredMixin
+from convenant.dispatch import QUEUE_UNAVAILABLE_MESSAGE
 
 from . import permissions, selectors
 from .forms import ReportStartForm
@@ -89,7 +90,9 @@ class ReportStartView(SecretariatMixin, View):
             request=request,
         )
         started = sum(1 for _run, queued in results if queued)
-        if started:
+        if any(run.waits_for_queue for run, _queued in results):
+            messages.warning(request, QUEUE_UNAVAILABLE_MESSAGE)
+        elif started:
             messages.success(
                 request, _("The report is being made. This page shows its progress.")
             )
@@ -107,11 +110,14 @@ class ReportRetryView(RunMixin, View):
     def post(self, request, pk: int):
         run = self.run(pk)
         try:
-            report_retry(run=run, actor=request.user, request=request)
+            run = report_retry(run=run, actor=request.user, request=request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The report is being made again."))
+            if run.waits_for_queue:
+                messages.warning(request, QUEUE_UNAVAILABLE_MESSAGE)
+            else:
+                messages.success(request, _("The report is being made again."))
         return redirect("reports:report_year", pk=run.year_id)
 
 

@@ -91,6 +91,11 @@ class MeetingPack(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When the task's message was last handed to the queue; empty while the queue
+    # could not be reached: convenant/dispatch.py sends it again once it is back.
+    dispatched_at = models.DateTimeField(
+        _("handed to the queue"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("meeting pack")
@@ -123,3 +128,8 @@ class MeetingPack(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == PackStatus.DONE and bool(self.file)
+
+    @property
+    def waits_for_queue(self) -> bool:
+        """Queued, but its message could not be handed to the queue yet."""
+        return self.status == PackStatus.QUEUED and self.dispatched_at is None

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from convenant import pdf
+from convenant import dispatch, pdf
 from convenant.audit import audit_record
 
 from .. import packs, permissions
@@ -120,8 +120,7 @@ def meeting_pack_start(
         )
         from .. import tasks
 
-        pack_id = pack.pk
-        transaction.on_commit(lambda: tasks.build_meeting_pack.delay(pack_id))
+        dispatch.send_on_commit(tasks.build_meeting_pack, pack)
     return pack, True
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from convenant.access import PermissionRequiredMixin
+from convenant.dispatch import QUEUE_UNAVAILABLE_MESSAGE
 
 from .. import permissions
 from ..models import PackKind
@@ -88,7 +89,9 @@ class MeetingPackPrepareView(PackMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             pack.refresh_from_db()
-            if started and pack.is_ready:
+            if started and pack.waits_for_queue:
+                messages.warning(request, QUEUE_UNAVAILABLE_MESSAGE)
+            elif started and pack.is_ready:
                 # Built at once (no separate worker): say so rather than "being built".
                 messages.success(request, _("The pack is ready."))
             elif started:
