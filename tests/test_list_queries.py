@@ -134,6 +134,13 @@ def unique() -> int:
     return next(_counter)
 
 
+def numbered(world: World, key: str) -> int:
+    """The next of a small number within the world (positions, editions): they count
+    from one in each test, so they fit a small integer column."""
+    counter = world.objects.setdefault(f"{key}-numbers", itertools.count(1))
+    return next(counter)
+
+
 def organisations(count: int, **fields) -> list[Organisation]:
     built = OrganisationFactory.build_batch(count, **fields)
     return Organisation.objects.bulk_create(built, batch_size=BATCH)
@@ -277,7 +284,7 @@ def grow_agenda(world: World, count: int) -> None:
         [
             AgendaItem(
                 meeting=meeting,
-                position=unique(),
+                position=numbered(world, "position"),
                 title=f"Agendapunt {unique()}",
                 visibility="outline",
                 outline="In hoofdlijnen.",
@@ -1085,7 +1092,7 @@ def grow_releases(world: World, count: int) -> None:
         [
             LocationRelease(
                 year=YEAR,
-                number=unique(),
+                number=numbered(world, "release"),
                 status="published",
                 created_by=world.secretariat,
                 published_at=timezone.now(),
@@ -1115,7 +1122,7 @@ def grow_cells(world: World, count: int) -> None:
         [
             ReleaseCell(
                 release=world.objects["release"],
-                position=unique(),
+                position=numbered(world, "position"),
                 area_level="country",
                 area_code=country,
                 activity=activity,
@@ -1314,7 +1321,7 @@ def grow_report_runs(world: World, count: int) -> None:
             ReportRun(
                 year=world.year,
                 version="parties",
-                edition=unique(),
+                edition=numbered(world, "edition"),
                 status="done",
                 created_by=world.secretariat,
             )
