@@ -4,7 +4,8 @@ A registry (PAGES) names each page that shows rows growing with the data, the ro
 that sees most of them, and a `grow` function that adds rows with bulk_create, together
 with the related rows each one shows (its organisation, its author, its children), so a
 query per row on any of them would show. A page is measured at 10 and at 1,000 rows,
-each after one warm-up request; paginated pages show their first page. A coverage
+after one warm-up request of the session; paginated pages show their first page. The
+page must also have grown, so a `grow` that misses the page fails too. A coverage
 test keeps the registry complete: every URL name that reads like a list is either
 registered or exempted with a reason.
 """

@@ -234,3 +234,5 @@ def test_talks_and_clarifications_say_who_starts_them(client, person_factory):
     assert "Ask about an answer from the review of this assessment." in (
         secretariat_clarifications
     )
+    review = reverse("monitoring:assessment_review_secretariat", args=[assessment.pk])
+    assert review in secretariat_clarifications
