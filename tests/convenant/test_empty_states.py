@@ -109,6 +109,31 @@ def test_an_ngo_without_an_agreement_is_sent_to_sign_it(client, person_factory):
             "No meetings are planned for this year yet.",
             "Plan one with the button above.",
         ),
+        (
+            "governance:decision_list",
+            "No decision has been put to the Kerngroep yet.",
+            "Put one to the Kerngroep with the button above.",
+        ),
+        (
+            "ketenkaart:restriction_list",
+            "There are no requests.",
+            "A request appears here once a company asks to restrict the disclosure",
+        ),
+        (
+            "ketenkaart:area_request_list",
+            "There are no requests.",
+            "A request appears here once an NGO or trade union asks which companies",
+        ),
+        (
+            "ketenkaart:supplier_report_list",
+            "There are no reports.",
+            "A report appears here once an NGO or trade union reports a supplier.",
+        ),
+        (
+            "ketenkaart:expertise_list",
+            "No profile matches.",
+            "Clear a filter to see every profile",
+        ),
     ],
 )
 def test_more_empty_lists_tell_the_secretariat_what_to_do(
@@ -145,6 +170,36 @@ def test_more_empty_lists_tell_the_secretariat_what_to_do(
             "company_admin",
             "governance:complaint_list",
             "File one with the button above.",
+            "",
+        ),
+        (
+            "company_admin",
+            "governance:decision_list",
+            "Decisions appear here once the Kerngroep has taken them.",
+            "Put one to the Kerngroep",
+        ),
+        (
+            "company_admin",
+            "ketenkaart:restriction_list",
+            "Ask for restricted disclosure with the form below.",
+            "A request appears here once a company",
+        ),
+        (
+            "company_admin",
+            "ketenkaart:supplier_report_list",
+            "A report appears here once the secretariat points your company to one.",
+            "Report a supplier with the button above.",
+        ),
+        (
+            "ngo",
+            "ketenkaart:supplier_report_list",
+            "Report a supplier with the button above.",
+            "A report appears here once",
+        ),
+        (
+            "ngo",
+            "ketenkaart:expertise_list",
+            "describe your own organisation's expertise with the link above.",
             "",
         ),
     ],
