@@ -148,9 +148,27 @@ def rating(risk: RiskEntry) -> RiskRating:
 
 
 @dataclass(frozen=True)
+class MatrixEntry:
+    """A risk in a cell of the matrix, with its number in the list below it."""
+
+    number: int
+    risk: RiskEntry
+
+
+@dataclass(frozen=True)
+class MatrixPlace:
+    severity: int
+    likelihood: int
+    band: str
+    entries: tuple[MatrixEntry, ...]
+
+
+@dataclass(frozen=True)
 class RiskAnalysis:
     risks: list[RiskEntry]
     matrix: RiskMatrix
+    # The matrix's cells with their risks, so the page need not search for each one.
+    places: tuple[tuple[MatrixPlace, ...], ...]
     severity: dict[int, int]
     # Position of each risk in the order severity and likelihood suggest (1 = first).
     rank: dict[int, int]
@@ -160,12 +178,38 @@ class RiskAnalysis:
 
 
 def risk_analysis(risks: list[RiskEntry]) -> RiskAnalysis:
+    """The risks in the suggested order, each carrying its `severity_rating` and its
+    `number` in that order, and the matrix; linear in the number of risks, so a long
+    analysis renders as fast per risk as a short one."""
     ratings = [rating(risk) for risk in risks]
     order = suggested_order(ratings)
+    position = {key: index for index, key in enumerate(order)}
+    ordered = sorted(risks, key=lambda r: position[r.pk])
+    for number, risk in enumerate(ordered, start=1):
+        risk.number = number
+        risk.severity_rating = severity(risk.scale, risk.scope, risk.irremediability)
+    by_key = {risk.pk: risk for risk in ordered}
+    matrix = risk_matrix(ratings)
+    places = tuple(
+        tuple(
+            MatrixPlace(
+                severity=cell.severity,
+                likelihood=cell.likelihood,
+                band=cell.band,
+                entries=tuple(
+                    MatrixEntry(number=by_key[key].number, risk=by_key[key])
+                    for key in cell.keys
+                ),
+            )
+            for cell in row
+        )
+        for row in matrix.rows
+    )
     return RiskAnalysis(
-        risks=sorted(risks, key=lambda r: order.index(r.pk)),
-        matrix=risk_matrix(ratings),
-        severity={r.pk: severity(r.scale, r.scope, r.irremediability) for r in risks},
+        risks=ordered,
+        matrix=matrix,
+        places=places,
+        severity={r.pk: r.severity_rating for r in ordered},
         rank={key: position for position, key in enumerate(order, start=1)},
         gender_considered=sum(1 for r in risks if r.gender_considered),
         needs_explaining=frozenset(unexplained_priorities(ratings)),
