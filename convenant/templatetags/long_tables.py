@@ -1,15 +1,22 @@
-"""`{% row_url %}`: `{% url %}` for the links in every row of a long table.
+"""Tags for tables of hundreds or thousands of rows, where what costs a few tens of
+microseconds once costs a good part of the page in every row.
 
-Reversing a URL costs tens of microseconds; a table of thousands of rows with a link or
-two each spends more time reversing than querying. The links of one column differ only
-in their integer ids, so the URL is reversed once with stand-in ids and every row fills
-in its own. Anything but integers is reversed as `{% url %}` does it.
+`{% row_url name arg ... %}` is `{% url %}` for the link of a row. The links of one
+column differ only in their integer ids, so the URL is reversed once with stand-in ids
+and every row fills in its own. Anything but integers is reversed as `{% url %}` does.
 
-    {% load row_urls %}
+`{% include_once "partial.html" name=value ... %}` is `{% include ... with ... only %}`
+for a partial that shows one of a few values (a signal, a state): it is rendered once per
+distinct set of values in a page, and every later row gets the same text.
+
+    {% load long_tables %}
     <a href="{% row_url 'monitoring:talk_create' assessment.pk %}">
+    {% include_once "monitoring/secretariat/_signal.html" signal=assessment.latest_signal %}
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 from django import template
 from django.conf import settings
@@ -32,7 +39,7 @@ def _pattern(name: str, count: int) -> list[str] | None:
         parts: list[str] | None = []
         rest = url
         for stand_in in stand_ins:
-            if rest.count(stand_in) != 1 or url.count(stand_in) != 1:
+            if url.count(stand_in) != 1:
                 parts = None
                 break
             before, rest = rest.split(stand_in)
@@ -54,3 +61,20 @@ def row_url(name: str, *args) -> str:
                 filled += [str(arg), after]
             return "".join(filled)
     return reverse(name, args=args)
+
+
+def _key(value: object) -> object:
+    # A dict or list passed in (labels, say) is the same object in every row.
+    return value if isinstance(value, Hashable) else ("id", id(value))
+
+
+@register.simple_tag(takes_context=True)
+def include_once(context, template_name: str, **values) -> str:
+    """The partial rendered with only `values`, as `{% include ... only %}` does,
+    remembered for the rest of this rendering of the page."""
+    rendered = context.render_context.setdefault(include_once, {})
+    key = (template_name, tuple(sorted((k, _key(v)) for k, v in values.items())))
+    if key not in rendered:
+        partial = context.template.engine.get_template(template_name)
+        rendered[key] = partial.render(context.new(values))
+    return rendered[key]
