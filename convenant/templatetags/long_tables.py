@@ -19,42 +19,39 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 # Stand-in ids: long enough not to occur in a URL by chance.
 _STAND_IN = 7_310_000_000_000_000_000
-_patterns: dict[tuple, list[str] | None] = {}
 
 
 def _pattern(name: str, count: int) -> list[str] | None:
     """The URL of `name` split around its `count` integer arguments, or None when the
     stand-ins do not each appear once (the URL cannot be filled in)."""
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name, count)
-    if key not in _patterns:
-        stand_ins = [str(_STAND_IN + index) for index in range(count)]
-        url = reverse(name, args=[int(s) for s in stand_ins])
-        parts: list[str] | None = []
-        rest = url
-        for stand_in in stand_ins:
-            if url.count(stand_in) != 1:
-                parts = None
-                break
-            before, rest = rest.split(stand_in)
-            parts.append(before)
-        if parts is not None:
-            parts.append(rest)
-        _patterns[key] = parts
-    return _patterns[key]
+    stand_ins = [str(_STAND_IN + index) for index in range(count)]
+    url = reverse(name, args=[int(s) for s in stand_ins])
+    parts = []
+    rest = url
+    for stand_in in stand_ins:
+        if url.count(stand_in) != 1:
+            return None
+        before, rest = rest.split(stand_in)
+        parts.append(before)
+    return [*parts, rest]
 
 
-@register.simple_tag
-def row_url(name: str, *args) -> str:
-    """The same URL as `{% url name *args %}`."""
+@register.simple_tag(takes_context=True)
+def row_url(context, name: str, *args) -> str:
+    """The same URL as `{% url name *args %}`; the pattern is kept for the rest of
+    this rendering of the page."""
     if all(type(arg) is int and arg >= 0 for arg in args):
-        parts = _pattern(name, len(args))
+        patterns = context.render_context.setdefault(row_url, {})
+        key = (name, len(args))
+        if key not in patterns:
+            patterns[key] = _pattern(name, len(args))
+        parts = patterns[key]
         if parts is not None:
             filled = [parts[0]]
             for arg, after in zip(args, parts[1:], strict=True):

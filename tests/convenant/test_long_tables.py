@@ -7,8 +7,6 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.urls.base import set_script_prefix
 
-from convenant.templatetags.long_tables import row_url
-
 CASES = [
     ("monitoring:talk_create", (7,)),
     ("monitoring:assessment_review_secretariat", (0,)),
@@ -20,32 +18,44 @@ CASES = [
 ]
 
 
+def row_urls(name: str, rows: list[tuple]) -> list[str]:
+    """`{% row_url %}` in every row of one table."""
+    arguments = " ".join(f"row.{index}" for index in range(len(rows[0])))
+    page = Template(
+        "{% load long_tables %}{% for row in rows %}"
+        f"{{% row_url '{name}' {arguments} %}}|{{% endfor %}}"
+    )
+    return page.render(Context({"rows": rows})).split("|")[:-1]
+
+
 @pytest.mark.parametrize(("name", "args"), CASES)
 def test_the_same_url_as_reverse(name, args):
-    assert row_url(name, *args) == reverse(name, args=args)
-    # Twice: the second comes from the stored pattern.
-    assert row_url(name, *args) == reverse(name, args=args)
+    # Twice: the second row fills in the pattern the first one made.
+    assert row_urls(name, [args, args]) == [reverse(name, args=args)] * 2
 
 
 def test_every_row_gets_its_own_ids():
-    urls = [row_url("monitoring:company_plan", pk, 2) for pk in (1, 22, 333)]
+    rows = [(1, 2), (22, 2), (333, 4)]
 
-    assert urls == [
-        reverse("monitoring:company_plan", args=(pk, 2)) for pk in (1, 22, 333)
+    assert row_urls("monitoring:company_plan", rows) == [
+        reverse("monitoring:company_plan", args=row) for row in rows
     ]
 
 
-def test_a_script_prefix_is_kept_apart():
-    plain = row_url("monitoring:talk_create", 9)
+def test_the_script_prefix_of_the_request_is_kept():
     set_script_prefix("/convenant/")
     try:
-        prefixed = row_url("monitoring:talk_create", 9)
+        prefixed = row_urls("monitoring:talk_create", [(9,), (10,)])
     finally:
         set_script_prefix("/")
 
-    assert plain == "/monitoring/assessments/9/talks/new/"
-    assert prefixed == "/convenant/monitoring/assessments/9/talks/new/"
-    assert row_url("monitoring:talk_create", 9) == plain
+    assert prefixed == [
+        "/convenant/monitoring/assessments/9/talks/new/",
+        "/convenant/monitoring/assessments/10/talks/new/",
+    ]
+    assert row_urls("monitoring:talk_create", [(9,)]) == [
+        "/monitoring/assessments/9/talks/new/"
+    ]
 
 
 def test_in_a_template_as_the_url_tag():
