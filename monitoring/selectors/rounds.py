@@ -372,8 +372,8 @@ def round_progress(
     today = today or timezone.localdate()
     assessments = (
         round.assessments.select_related("organisation")
-        # The company's profile is not shown, and decoding it for every company of
-        # the round costs more than the rest of the row.
+        # The company's profile is not shown here: no need to decode its JSON for
+        # every company of the round.
         .defer("profile")
         .prefetch_related(
             Prefetch(
