@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,10 +34,12 @@ ACTIVE_TALK_STATUSES = (TalkStatus.PLANNED, TalkStatus.HELD)
 
 
 def _signal_of(kind: str) -> Subquery:
+    # One record per assessment and kind (score_one_per_kind): no ordering needed, and
+    # the model's default one would join the round and the organisation for every row.
     return Subquery(
-        ScoreRecord.objects.filter(assessment=OuterRef("pk"), kind=kind).values(
-            "signal"
-        )[:1]
+        ScoreRecord.objects.filter(assessment=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("signal")[:1]
     )
 
 
@@ -46,6 +48,31 @@ def with_latest_signal(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return queryset.annotate(
         latest_signal=Coalesce(_signal_of(ScoreKind.FINAL), _signal_of(ScoreKind.FIRST))
     )
+
+
+def _judged(kind: str, **signal) -> Exists:
+    return Exists(
+        ScoreRecord.objects.filter(assessment=OuterRef("pk"), kind=kind, **signal)
+    )
+
+
+def latest_signal_in(signals: tuple[str, ...]) -> Q:
+    """The condition `latest_signal in signals`, written as EXISTS: PostgreSQL cannot
+    estimate how many rows a filter on a coalesced subquery keeps and, guessing a few,
+    joins the organisations by comparing every pair; for semi-joins it uses the
+    statistics of the signal column."""
+    return _judged(ScoreKind.FINAL, signal__in=signals) | (
+        ~_judged(ScoreKind.FINAL, signal__isnull=False)
+        & _judged(ScoreKind.FIRST, signal__in=signals)
+    )
+
+
+QUEUE_FIELDS = (
+    "round__name",
+    "organisation__name",
+    "submitted_at",
+    "window_closes_on",
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +91,12 @@ def talk_queue(*, now: dt.datetime | None = None) -> TalkQueue:
     )
     waiting = list(
         with_latest_signal(Assessment.objects.select_related("round", "organisation"))
-        .filter(latest_signal__in=TALK_SIGNALS)
+        .filter(latest_signal_in(TALK_SIGNALS))
         .exclude(Exists(active_talk))
         .order_by("submitted_at", "pk")
+        # What the queue shows: thousands of rows after a few rounds, where loading
+        # every column of three tables costs more than the query.
+        .only(*QUEUE_FIELDS)
     )
     planned = list(
         # Planned talks, including those whose time has passed but whose notes the

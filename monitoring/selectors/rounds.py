@@ -372,19 +372,24 @@ def round_progress(
     today = today or timezone.localdate()
     assessments = (
         round.assessments.select_related("organisation")
+        # The company's profile is not shown here: no need to decode its JSON for
+        # every company of the round.
+        .defer("profile")
         .prefetch_related(
             Prefetch(
                 "scores",
                 queryset=ScoreRecord.objects.only(
                     "id", "assessment_id", "kind", "final_score", "level", "signal"
                 ).order_by(),
+                # A list: a related manager made for each of a thousand rows is slow.
+                to_attr="score_records",
             )
         )
         .order_by("organisation__name", "organisation_id")
     )
     rows = []
     for assessment in assessments:
-        scores = {record.kind: record for record in assessment.scores.all()}
+        scores = {record.kind: record for record in assessment.score_records}
         reminded = assessment.reminded_at
         rows.append(
             ProgressRow(
