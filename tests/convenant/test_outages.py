@@ -13,7 +13,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from convenant import cache as resilient_cache
 from convenant import outages, selectors
@@ -32,7 +32,10 @@ def _fail(error: Exception):
 
 @pytest.fixture
 def unsafe_client(client):
-    """A client that gets the error page as a browser would, not the exception."""
+    """A client that gets the error page as a browser would, not the exception. The
+    URLconf is loaded first, so that views importing a selector by name bind the real
+    one and not a replacement a test puts in place."""
+    get_resolver().url_patterns  # noqa: B018
     client.raise_request_exception = False
     return client
 
@@ -79,7 +82,10 @@ def test_the_503_page_speaks_the_readers_language(unsafe_client, monkeypatch):
     response = unsafe_client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="nl")
 
     assert response.status_code == 503
-    assert '<html lang="nl"' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="nl"' in html
+    assert "Tijdelijk niet beschikbaar" in html
+    assert "Dat ligt niet aan u." in html
 
 
 def test_any_other_error_keeps_its_500_page(unsafe_client, monkeypatch):
