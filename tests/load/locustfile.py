@@ -15,10 +15,11 @@ page kind. A page that answers with the sign-in form or the wrong status counts 
 failure.
 
 Read by locust (tests/load/run.py starts it, with the repository on PYTHONPATH); it
-imports nothing of Django. Environment: LOAD_UPLOADS (the folder with the upload files of
-tests/load/seed.py), LOAD_COMPANIES (how many load companies there are), LOAD_SAMPLES
-(a CSV file that receives every request's time, name, milliseconds and failure, from
-which the runner computes exact percentiles).
+imports nothing of Django. Environment: LOAD_UPLOADS (the folder with the upload files
+of tests/load/seed.py), LOAD_COMPANIES (how many load companies there are), LOAD_THINK
+(the pause between actions) and LOAD_SAMPLES (a CSV file that receives every request's
+time, name, milliseconds and failure, from which the runner computes exact
+percentiles).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ PASSWORD = "Convenant-demo-2025"
 COMPANIES = int(os.environ.get("LOAD_COMPANIES", "40"))
 UPLOADS = Path(os.environ.get("LOAD_UPLOADS", "var/load/run/uploads"))
 SAMPLES = os.environ.get("LOAD_SAMPLES", "")
+# Seconds a person pauses between two actions, at least and at most: reading a page, or
+# typing an answer before it is saved. LOAD_THINK="1,4" pushes harder.
+THINK_SECONDS = tuple(
+    float(part) for part in os.environ.get("LOAD_THINK", "2,10").split(",", 1)
+)
 MINIMAL_URL = "/load/minimal/"
 SIGN_IN_URL = "/accounts/login/"
 
@@ -117,12 +123,13 @@ def parse(text: str) -> Fields:
 
 
 class Person(HttpUser):
-    """Somebody who signs in once and then works: 1 to 4 seconds between actions.
-    Of fifty people 24 are company people, 10 secretariat, 8 NGO and 7 Kerngroep
-    (the weights), besides the one client of the minimal view."""
+    """Somebody who signs in once and then works, pausing between actions (reading a
+    page, choosing or typing an answer) for THINK_SECONDS. Of fifty people 24 are
+    company people, 10 secretariat, 8 NGO and 7 Kerngroep (the weights), besides the
+    one client of the minimal view."""
 
     abstract = True
-    wait_time = between(1, 4)
+    wait_time = between(*THINK_SECONDS)
     accounts: tuple[str, ...] = ()
     _numbers = itertools.count()
 

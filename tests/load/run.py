@@ -14,7 +14,8 @@ failed (or something did not start).
 Environment: LOAD_DATABASE_URL (postgres://postgres@127.0.0.1:5432/convenant_load; the
 database is dropped and made again), LOAD_REDIS_URL (redis://127.0.0.1:6379/8; emptied),
 LOAD_TIME (5m), LOAD_USERS (50), LOAD_SPAWN_RATE (10 a second), LOAD_WEB_WORKERS (4),
-LOAD_COMPANIES (40). LOAD_REUSE=1 keeps the database and the files of the previous run
+LOAD_COMPANIES (40), LOAD_THINK (seconds a person pauses between actions, "2,10").
+LOAD_REUSE=1 keeps the database and the files of the previous run
 instead of building them again (quicker when measuring again or profiling).
 """
 
@@ -398,6 +399,9 @@ def main() -> int:
             "users": str(users),
             "duration": duration,
             "gunicorn sync workers": str(workers),
+            "pause between actions (s)": setting("LOAD_THINK", "2,10").replace(
+                ",", "-"
+            ),
             "load companies": str(companies),
         },
     )
