@@ -57,12 +57,17 @@ KERNGROEP = (
     "kerngroep-bedrijf@convenant.test",
 )
 
-_samples: list[tuple[float, str, float, bool]] = []
+_samples: list[tuple[float, str, float, bool, str]] = []
 
 
 @events.request.add_listener
-def _sample(request_type, name, response_time, exception, start_time=None, **kwargs):
-    _samples.append((start_time or 0.0, name, response_time, exception is not None))
+def _sample(
+    request_type, name, response_time, exception, context, start_time=None, **kwargs
+):
+    phase = (context or {}).get("phase", "work")
+    _samples.append(
+        (start_time or 0.0, name, response_time, exception is not None, phase)
+    )
 
 
 @events.quitting.add_listener
@@ -70,8 +75,8 @@ def _write_samples(environment, **kwargs):
     if SAMPLES:
         with open(SAMPLES, "w", encoding="utf-8") as out:
             out.writelines(
-                f"{at:.3f},{name},{ms:.2f},{int(failed)}\n"
-                for at, name, ms, failed in _samples
+                f"{at:.3f},{name},{ms:.2f},{int(failed)},{phase}\n"
+                for at, name, ms, failed, phase in _samples
             )
 
 
@@ -140,8 +145,21 @@ class Person(HttpUser):
     def account(self) -> str:
         return self.accounts[next(self._numbers) % len(self.accounts)]
 
+    starting = True
+
+    def context(self) -> dict:
+        """Requests made while signing in and finding the way ("start") are told apart
+        from the work that follows ("work")."""
+        return {"phase": "start" if self.starting else "work"}
+
     def on_start(self) -> None:
-        self.sign_in(self.account())
+        self.email = self.account()
+        self.sign_in(self.email)
+        self.discover()
+        self.starting = False
+
+    def discover(self) -> None:
+        """Open the pages that lead to the ones the person works on."""
 
     def sign_in(self, email: str) -> None:
         form = self.page(SIGN_IN_URL, "sign in: form", signed_in=False)
@@ -208,10 +226,8 @@ class CompanyPerson(Person):
         for number in range(1, COMPANIES + 1)
     )
 
-    def on_start(self) -> None:
-        email = self.account()
-        self.number = int(email.split("-")[2].split("@")[0])
-        self.sign_in(email)
+    def discover(self) -> None:
+        self.number = int(self.email.split("-")[2].split("@")[0])
         assessments = self.page("/monitoring/assessments/", "company: assessments")
         found = ids(r"/monitoring/assessments/(\d+)/", assessments)
         self.assessment = found[0] if found else None
@@ -327,8 +343,7 @@ class SecretariatPerson(Person):
     weight = 10
     accounts = SECRETARIAT
 
-    def on_start(self) -> None:
-        super().on_start()
+    def discover(self) -> None:
         self.organisations = ids(
             r"/organisations/(\d+)/",
             self.page("/organisations/", "secretariat: organisations"),
@@ -409,8 +424,7 @@ class NgoPerson(Person):
     weight = 8
     accounts = NGOS
 
-    def on_start(self) -> None:
-        super().on_start()
+    def discover(self) -> None:
         self.companies = ids(
             r"/monitoring/insight/companies/(\d+)/",
             self.page("/monitoring/insight/", "ngo: insight"),
@@ -437,8 +451,7 @@ class KerngroepMember(Person):
     weight = 7
     accounts = KERNGROEP
 
-    def on_start(self) -> None:
-        super().on_start()
+    def discover(self) -> None:
         meetings = ids(
             r"/meetings/(\d+)/", self.page("/meetings/", "kerngroep: meetings")
         )
