@@ -136,6 +136,7 @@ class Person(HttpUser):
     abstract = True
     wait_time = between(*THINK_SECONDS)
     accounts: tuple[str, ...] = ()
+    starting = True
     _numbers = itertools.count()
 
     def __init_subclass__(cls, **kwargs):
@@ -144,8 +145,6 @@ class Person(HttpUser):
 
     def account(self) -> str:
         return self.accounts[next(self._numbers) % len(self.accounts)]
-
-    starting = True
 
     def context(self) -> dict:
         """Requests made while signing in and finding the way ("start") are told apart
