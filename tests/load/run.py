@@ -287,9 +287,8 @@ def report(
     slow: list[str] = []
     for name in sorted(failures, key=lambda n: (n in NOT_PAGES, n)):
         if not times.get(name):
-            lines.append(
-                f"{name:<38} {'':>7} {'':>7} {'':>7} {0:>8} {failures[name]:>6}"
-            )
+            if failures[name]:  # failed only while signing in or finding the way
+                lines.append(f"{name:<38} {'':>23} {0:>8} {failures[name]:>6}")
             continue
         values = times[name]
         lines.append(row(name, values, failures[name]))
