@@ -15,8 +15,8 @@ Environment: LOAD_DATABASE_URL (postgres://postgres@127.0.0.1:5432/convenant_loa
 database is dropped and made again), LOAD_REDIS_URL (redis://127.0.0.1:6379/8; emptied),
 LOAD_TIME (5m), LOAD_USERS (50), LOAD_SPAWN_RATE (10 a second), LOAD_WEB_WORKERS (4),
 LOAD_COMPANIES (40), LOAD_THINK (seconds a person pauses between actions, "2,10").
-LOAD_REUSE=1 keeps the database and the files of the previous run
-instead of building them again (quicker when measuring again or profiling).
+LOAD_REUSE=1 keeps the database and the files of the previous run instead of building
+them again (quicker when measuring again or profiling).
 """
 
 from __future__ import annotations
@@ -386,6 +386,7 @@ def main() -> int:
         fresh_database(database)
         prepare(env, companies)
 
+    (RUN / "samples.csv").unlink(missing_ok=True)
     processes = start(env, port, workers)
     try:
         wait_for_health(f"{host}/healthz", processes)
@@ -395,6 +396,9 @@ def main() -> int:
         step("Stopping gunicorn and the Celery worker")
         stop(processes)
 
+    if not (RUN / "samples.csv").exists():
+        print(f"locust measured nothing; see {RUN / 'locust.log'}", file=sys.stderr)
+        return 1
     times, failures, seconds = steady(read_samples(RUN / "samples.csv"))
     text, failed = report(
         times,
