@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # with one xdist_group on one process (the accessibility check loads its demo once).
 TEST_WORKERS ?= 2
 
-.PHONY: install run serve demo test test-core e2e bench fuzz lint worker beat lock vendor messages check-deploy backup restore clean
+.PHONY: install run serve demo test test-core e2e bench fuzz load lint worker beat lock vendor messages check-deploy backup restore clean
 
 install: $(STAMP)
 
@@ -52,6 +52,13 @@ bench: install
 fuzz: install
 	$(MANAGE) createcachetable
 	$(PY) -m pytest tests/fuzz -m fuzz -p no:randomly $(PYTEST_ARGS)
+
+## Fifty people at once for LOAD_TIME (default 5m) against gunicorn with DEBUG off,
+## PostgreSQL (LOAD_DATABASE_URL, dropped and made again) and Redis (LOAD_REDIS_URL,
+## emptied); prints p50/p95/p99 per page and writes var/load/report.txt. Prints figures,
+## fails only when requests fail (tests/load/run.py).
+load: install
+	$(PY) tests/load/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .
