@@ -4,6 +4,8 @@ talks, plans of approach and risk analyses."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from functools import cached_property
 
@@ -35,6 +37,28 @@ def localised(texts: dict | None, language: str | None = None) -> str:
         return ""
     language = (language or get_language() or "nl")[:2]
     return texts.get(language) or texts.get("nl") or next(iter(texts.values()), "")
+
+
+# Parsed frameworks of this process, by the digest of their data. Parsing checks the
+# whole framework, several milliseconds, and every page of an assessment needs it, often
+# through more than one instance; the result is immutable (frozen dataclasses), so
+# requests can share it. A changed framework has another digest.
+_PARSED: dict[str, framework_core.Framework] = {}
+_PARSED_KEEP = 16
+
+
+def parsed_framework(data: dict) -> framework_core.Framework:
+    """`framework_core.parse_framework(data)`, parsed once per process."""
+    digest = hashlib.blake2b(
+        json.dumps(data, sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
+    framework = _PARSED.get(digest)
+    if framework is None:
+        framework = framework_core.parse_framework(data)
+        if len(_PARSED) >= _PARSED_KEEP:
+            _PARSED.clear()
+        _PARSED[digest] = framework
+    return framework
 
 
 class Framework(models.Model):
@@ -70,7 +94,7 @@ class Framework(models.Model):
 
     @cached_property
     def parsed(self) -> framework_core.Framework:
-        return framework_core.parse_framework(self.data)
+        return parsed_framework(self.data)
 
 
 class RoundKind(models.TextChoices):

@@ -392,3 +392,17 @@ def test_anonymous_people_are_sent_to_sign_in():
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
     assert Framework.objects.count() == 1
+
+
+def test_a_parsed_version_is_shared_until_its_content_changes(secretariat_user):
+    framework, _ = framework_load(text=TEST_FRAMEWORK_YAML, actor=secretariat_user)
+    first = Framework.objects.get(pk=framework.pk).parsed
+
+    # Another instance of the same version (another request) reuses the parse ...
+    assert Framework.objects.get(pk=framework.pk).parsed is first
+    # ... until the version is replaced by other content.
+    framework_load(text=changed_yaml(title=NEW_TITLE), actor=secretariat_user)
+    replaced = Framework.objects.get(pk=framework.pk).parsed
+    assert replaced is not first
+    assert replaced.title == NEW_TITLE
+    assert first.title != NEW_TITLE
