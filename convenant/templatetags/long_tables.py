@@ -9,6 +9,12 @@ and every row fills in its own. Anything but integers is reversed as `{% url %}`
 for a partial that shows one of a few values (a signal, a state): it is rendered once per
 distinct set of values in a page, and every later row gets the same text.
 
+`{% row_fields form "name" ... %}` is `{{ form.name.as_field_group }}` for each name, for
+a form repeated in every row whose prefix ends in the row's id ("answer-12"). Its fields
+go through Django's field and widget templates, a few milliseconds a form; an unbound
+form is rendered once per page and every later row gets that HTML with its own prefix.
+A bound form (one sent back with its errors and what was typed) is rendered on its own.
+
     {% load long_tables %}
     <a href="{% row_url 'monitoring:talk_create' assessment.pk %}">
     {% include_once "monitoring/secretariat/_signal.html" signal=assessment.latest_signal %}
@@ -16,10 +22,12 @@ distinct set of values in a page, and every later row gets the same text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -75,3 +83,32 @@ def include_once(context, template_name: str, **values) -> str:
         partial = context.template.engine.get_template(template_name)
         rendered[key] = partial.render(context.new(values))
     return rendered[key]
+
+
+# A row's prefix: letters, digits, "_" and "-", ending in the row's id; nothing in it
+# changes when escaped.
+_ROW_PREFIX = re.compile(r"([\w-]*?)(\d+)", re.ASCII)
+
+
+def _field_groups(form, names: tuple[str, ...]) -> SafeString:
+    html = SafeString()
+    for name in names:
+        html += form[name].as_field_group()
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def row_fields(context, form, *names: str) -> SafeString:
+    """The field groups of `names`, as `{{ form.name.as_field_group }}` renders them."""
+    match = _ROW_PREFIX.fullmatch(form.prefix or "")
+    if form.is_bound or match is None:
+        return _field_groups(form, names)
+    initial = tuple(sorted((k, _key(v)) for k, v in form.initial.items()))
+    rendered = context.render_context.setdefault(row_fields, {})
+    key = (type(form), match.group(1), names, initial)
+    if key not in rendered:
+        # Every name and id of the form's fields starts with the prefix and a dash.
+        rendered[key] = _field_groups(form, names).split(f"{form.prefix}-")
+    # Django's escaped rendering, put together again around a prefix with nothing to
+    # escape (_ROW_PREFIX).
+    return mark_safe(f"{form.prefix}-".join(rendered[key]))  # noqa: S308

@@ -102,3 +102,55 @@ def test_include_once_keeps_apart_what_it_is_given():
         '<span class="plan-state plan-state--late">Late</span>\n|'
         '<span class="plan-state plan-state--due">Due</span>\n|'
     )
+
+
+def row_fields(forms: list) -> list[str]:
+    """`{% row_fields %}` for the comment form of every row of one page."""
+    page = Template(
+        '{% load long_tables %}{% for form in forms %}{% row_fields form "kind" "text" %}|'
+        "{% endfor %}"
+    )
+    return page.render(Context({"forms": forms})).split("|")[:-1]
+
+
+def field_groups(form) -> str:
+    return str(form["kind"].as_field_group()) + str(form["text"].as_field_group())
+
+
+def test_row_fields_give_every_row_what_django_renders_for_its_prefix():
+    from monitoring.forms.followup import CommentForm
+
+    forms = [CommentForm(prefix=f"answer-{pk}") for pk in (7, 12, 7, 130)]
+
+    rendered = row_fields(forms)
+
+    assert rendered == [field_groups(form) for form in forms]
+    assert 'name="answer-130-text"' in rendered[3]
+    assert "answer-7-" not in rendered[3]
+
+
+def test_row_fields_render_a_form_sent_back_with_its_errors_on_its_own():
+    from monitoring.forms.followup import CommentForm
+
+    failed = CommentForm(
+        {"answer-12-kind": "comment", "answer-12-text": ""}, prefix="answer-12"
+    )
+    failed.is_valid()
+    typed = CommentForm(
+        {"answer-13-kind": "nonsense", "answer-13-text": "Wat ik typte"},
+        prefix="answer-13",
+    )
+    typed.is_valid()
+    forms = [
+        CommentForm(prefix="answer-11"),
+        failed,
+        typed,
+        CommentForm(prefix="answer-14"),
+    ]
+
+    rendered = row_fields(forms)
+
+    assert rendered == [field_groups(form) for form in forms]
+    assert "This field is required." in rendered[1]
+    assert "Wat ik typte" in rendered[2]
+    assert "This field is required." not in rendered[3]
