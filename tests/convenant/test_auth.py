@@ -136,7 +136,7 @@ def test_the_cache_is_shared_between_processes():
     backend = django_settings.CACHES["default"]["BACKEND"]
     assert backend in {
         "django.core.cache.backends.db.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
+        "convenant.cache.ResilientRedisCache",
     }
     assert "LocMemCache" not in backend
     assert "DummyCache" not in backend
