@@ -30,10 +30,11 @@ demo: install
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 
-## Install what is needed and run every test (browser tests included; benchmarks: make bench).
+## Install what is needed and run every test (browser tests included; benchmarks: make bench),
+## then name the fifteen slowest.
 test: install
 	$(MANAGE) createcachetable
-	$(PY) -m pytest -p tests.redis_per_worker -m "not bench and not fuzz" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.redis_per_worker -m "not bench and not fuzz" -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 ## Only the browser tests (Playwright with Debian's Chromium at /usr/bin/chromium).
 e2e: install
