@@ -31,6 +31,7 @@ from governance.models import Organisation, OrganisationRole, User
 from governance.services import organisation_create
 from ketenkaart import places
 from ketenkaart.demo import EUROPE, FACILITIES, TOWNS
+from ketenkaart.resources import COLUMNS
 from ketenkaart.services import location_list_import
 from monitoring.demo import _answer
 from monitoring.models import Round, RoundKind
@@ -38,18 +39,6 @@ from monitoring.services import rounds
 
 SEED = 7
 SECRETARIAT = "secretariaat@convenant.test"
-COLUMNS = (
-    "supplier_name",
-    "address",
-    "city",
-    "region_code",
-    "country",
-    "activity",
-    "materials",
-    "tier",
-    "relation",
-    "external_id",
-)
 # Locations in the list a company has before the run, and in the file it uploads.
 LIST_ROWS = 30
 UPLOAD_ROWS = 30
