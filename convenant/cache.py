@@ -20,13 +20,13 @@ everybody out for a fault nobody outside can cause.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
+
+from convenant.backoff import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -35,39 +35,10 @@ RETRY_AFTER_SECONDS = 5.0
 T = TypeVar("T")
 
 
-class _Outage:
-    """Whether Redis failed in this process a moment ago."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.until = 0.0
-
-    @property
-    def active(self) -> bool:
-        return time.monotonic() < self.until
-
-    def begin(self, error: Exception) -> None:
-        with self._lock:
-            first = self.until == 0.0
-            self.until = time.monotonic() + RETRY_AFTER_SECONDS
-        if first:
-            logger.error(
-                "The Redis cache cannot be reached (%s); it is treated as empty "
-                "until it answers again",
-                error,
-            )
-
-    def end(self) -> None:
-        if self.until:
-            with self._lock:
-                self.until = 0.0
-            logger.warning("The Redis cache answers again")
-
-
 class ResilientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outage = _Outage()
+        self.outage = Outage(RETRY_AFTER_SECONDS)
 
     def _call(self, operation: Callable[[], T], fallback: Callable[[], T]) -> T:
         if self.outage.active:
@@ -75,9 +46,15 @@ class ResilientRedisCacheClient(RedisCacheClient):
         try:
             result = operation()
         except RedisError as error:
-            self.outage.begin(error)
+            if self.outage.begin(error):
+                logger.error(
+                    "The Redis cache cannot be reached (%s); it is treated as empty "
+                    "until it answers again",
+                    error,
+                )
             return fallback()
-        self.outage.end()
+        if self.outage.end():
+            logger.warning("The Redis cache answers again")
         return result
 
     # Each operation with what an empty cache would answer.

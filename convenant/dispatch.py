@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -28,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from convenant.backoff import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -42,24 +42,7 @@ RESEND_BATCH = 200
 RETRY_AFTER_SECONDS = 5.0
 
 
-class _Outage:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.until = 0.0
-
-    @property
-    def active(self) -> bool:
-        return time.monotonic() < self.until
-
-    def begin(self) -> None:
-        with self._lock:
-            self.until = time.monotonic() + RETRY_AFTER_SECONDS
-
-    def end(self) -> None:
-        self.until = 0.0
-
-
-queue_outage = _Outage()
+queue_outage = Outage(RETRY_AFTER_SECONDS)
 # Set while `send` hands over a job with a row of its own: it wants to know.
 _raise_when_away: ContextVar[bool] = ContextVar("raise_when_away", default=False)
 
